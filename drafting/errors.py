@@ -1,0 +1,109 @@
+"""Every error a user can cause, under one root.
+
+Each class builds its own message from keyword arguments so messages stay consistent:
+``file:line:col field: message``. The CLI turns a ``DraftingError`` into a red line on
+stderr and exit code 1; anything else is a bug.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class DraftingError(Exception):
+    """A problem with a case, a firm profile, a template or an output (exit code 1)."""
+
+    exit_code = 1
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | Path | None = None,
+        line: int | None = None,
+        col: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.message = message
+        self.file = str(file) if file is not None else None
+        self.line = line
+        self.col = col
+        self.field = field
+        super().__init__(self.render())
+
+    @property
+    def location(self) -> str:
+        """``file:line:col`` (as much of it as is known)."""
+        if self.file is None:
+            return ""
+        loc = self.file
+        if self.line is not None:
+            loc += f":{self.line}"
+            if self.col is not None:
+                loc += f":{self.col}"
+        return loc
+
+    def render(self) -> str:
+        parts = []
+        if self.location:
+            parts.append(self.location)
+        if self.field:
+            parts.append(self.field + ":")
+        elif parts:
+            parts[-1] += ":"
+        parts.append(self.message)
+        return " ".join(parts)
+
+    def __str__(self) -> str:  # keep in step if attributes change after init
+        return self.render()
+
+
+class CaseFileError(DraftingError):
+    """A case file or firm profile that cannot be read or does not validate."""
+
+
+class ValidationErrors(CaseFileError):
+    """Several problems found in one file; each is a ``CaseFileError``."""
+
+    def __init__(self, errors: list[CaseFileError]) -> None:
+        self.errors = errors
+        first = errors[0]
+        super().__init__(first.message, file=first.file, line=first.line, col=first.col, field=first.field)
+
+    def render(self) -> str:
+        return "\n".join(e.render() for e in self.errors)
+
+
+class UnknownIdError(CaseFileError):
+    """An id (offense, preservation item, state, attorney, exclusion) that is not known."""
+
+    def __init__(self, *, what: str, value: str, known: list[str], **where) -> None:
+        known_list = ", ".join(sorted(known))
+        super().__init__(f"unknown {what} {value!r}; known: {known_list}", **where)
+
+
+class RuleDataError(DraftingError):
+    """Shipped or firm-supplied rule data that is malformed."""
+
+
+class TemplateError(DraftingError):
+    """A template that is not a usable .docx or whose Jinja does not compile."""
+
+
+class MissingFieldError(DraftingError):
+    """A template printed a field the case does not give (never a silent blank)."""
+
+
+class OutputExistsError(DraftingError):
+    """The document exists and --force was not given."""
+
+    def __init__(self, *, path: str | Path) -> None:
+        super().__init__("already exists; not overwritten (use --force to replace it)", file=path)
+
+
+class OutputError(DraftingError):
+    """The output folder cannot be written."""
+
+
+class PdfError(DraftingError):
+    """PDF conversion failed or LibreOffice is not installed."""

@@ -85,11 +85,9 @@ def parse_yaml(raw: bytes, path: str | Path) -> Located:
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         raise CaseFileError("is empty", file=path, line=1)
 
-    from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    yaml = YAML(typ="rt", pure=True)
-    yaml.allow_duplicate_keys = False
+    yaml = _yaml()
     try:
         node = yaml.load(text)
     except MarkedYAMLError as exc:
@@ -105,16 +103,46 @@ def parse_yaml(raw: bytes, path: str | Path) -> Located:
         raise CaseFileError(f"YAML error: {exc}", file=path) from exc
     except RecursionError as exc:
         raise CaseFileError("YAML nesting is too deep", file=path) from exc
+    except (ValueError, TypeError, OverflowError) as exc:  # ruamel bugs on odd scalars
+        raise CaseFileError(f"YAML error: {exc}", file=path) from exc
     located = Located(path=path, data=None)
     located.data = _plain(node, (), located)
     return located
 
 
+def _yaml():
+    """A round-trip loader that keeps every scalar as the text the user typed.
+
+    Numbers, booleans and dates are left as strings so nothing is lost (``0123`` stays
+    ``0123``; an impossible date is reported by the model with its line, not by the YAML
+    parser); the typed models convert them.
+    """
+    from ruamel.yaml import YAML
+    from ruamel.yaml.constructor import RoundTripConstructor
+
+    class TextConstructor(RoundTripConstructor):
+        pass
+
+    def as_text(self, node):
+        return str(self.construct_scalar(node))
+
+    for tag in ("int", "float", "bool", "timestamp"):
+        TextConstructor.add_constructor(f"tag:yaml.org,2002:{tag}", as_text)
+    yaml = YAML(typ="rt", pure=True)
+    yaml.Constructor = TextConstructor
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")}
+
+
 def _tag_of(node: Any) -> str | None:
+    """The explicit tag on a node, if it is anything but a plain-data tag."""
     tag = getattr(node, "tag", None)
     value = getattr(tag, "value", tag) if tag is not None else None
-    if isinstance(value, str) and value.startswith("!"):
-        return value
+    if isinstance(value, str) and value not in _PLAIN_TAGS:
+        return value.replace("tag:yaml.org,2002:", "!!")
     return None
 
 
@@ -125,7 +153,7 @@ def _plain(node: Any, loc: Path_, located: Located) -> Any:
     if tag is not None or isinstance(node, TaggedScalar):
         where = located.where(loc)
         raise CaseFileError(
-            f"YAML tag {tag or '(custom)'} is not allowed; case files hold plain data",
+            f"YAML tag {tag or '(explicit)'} is not allowed; case files hold plain data",
             field=dotted(loc) or None,
             **where,
         )

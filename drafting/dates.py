@@ -1,0 +1,98 @@
+"""Dates as attorneys type them, and as letters print them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import warnings
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dateutil import parser as _parser
+from dateutil import tz as _tz
+
+# Abbreviations dateutil does not resolve by itself; fixed offsets, because an
+# abbreviation names the offset the writer saw (EDT is always -4).
+_TZ_ABBREVIATIONS = {
+    "UTC": 0, "GMT": 0, "Z": 0,
+    "EST": -5 * 3600, "EDT": -4 * 3600, "CST": -6 * 3600, "CDT": -5 * 3600,
+    "MST": -7 * 3600, "MDT": -6 * 3600, "PST": -8 * 3600, "PDT": -7 * 3600,
+    "AKST": -9 * 3600, "AKDT": -8 * 3600, "HST": -10 * 3600,
+}
+_TZINFOS = {name: _tz.tzoffset(name, offset) for name, offset in _TZ_ABBREVIATIONS.items()}
+_IANA_SUFFIX = re.compile(r"\s+([A-Za-z]+(?:/[A-Za-z0-9_+\-]+)+)\s*$")
+
+_SENTINELS = (dt.datetime(2000, 1, 1), dt.datetime(2004, 12, 28))
+
+
+def parse_date(value: object) -> dt.date:
+    """A calendar date from a date, a datetime, or any text python-dateutil parses.
+
+    Text missing its day, month or year is refused rather than silently filled in from
+    today's date (which is what dateutil would do).
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("expected a date such as 2026-11-28 or November 28, 2026")
+    text = value.strip()
+    try:
+        results = {_parser.parse(text, default=d).date() for d in _SENTINELS}
+    except (ValueError, OverflowError) as exc:
+        raise ValueError(f"not a valid date ({_reason(exc)})") from None
+    if len(results) != 1:
+        raise ValueError("incomplete date: give the day, the month and the year")
+    return results.pop()
+
+
+def parse_instant(value: object) -> dt.datetime:
+    """An aware datetime (in the zone it was written in) from text carrying a zone: an offset, an abbreviation
+    (PDT, EST …), or an IANA name (``2026-09-14 03:22:10 America/Los_Angeles``)."""
+    if isinstance(value, dt.datetime):
+        moment = value
+    else:
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError("expected a date and time with a time zone, e.g. 2026-09-14 03:22:10 -07:00")
+        text = value.strip()
+        zone = None
+        match = _IANA_SUFFIX.search(text)
+        if match:
+            try:
+                zone = ZoneInfo(match.group(1))
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown time zone {match.group(1)!r}") from None
+            text = text[: match.start()]
+        try:
+            with warnings.catch_warnings():
+                # an unknown abbreviation leaves the time naive; we report that below
+                warnings.simplefilter("ignore", _parser.UnknownTimezoneWarning)
+                results = {_parser.parse(text, default=d, tzinfos=_TZINFOS) for d in _SENTINELS}
+        except (ValueError, OverflowError) as exc:
+            raise ValueError(f"not a valid date and time ({_reason(exc)})") from None
+        if len({r.date() for r in results}) != 1:
+            raise ValueError("incomplete date: give the day, the month and the year")
+        moment = results.pop()
+        if zone is not None:
+            if moment.tzinfo is not None:
+                raise ValueError("give either a UTC offset or a zone name, not both")
+            moment = moment.replace(tzinfo=zone)
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("the time has no time zone; add one (e.g. -07:00, UTC, or America/Chicago)")
+    return moment
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc.args[0]) if exc.args else str(exc)
+    return text.split(":")[0]
+
+
+def long_date(value: object) -> str:
+    """``November 28, 2026``."""
+    d = parse_date(value)
+    return f"{d:%B} {d.day}, {d.year}"
+
+
+def utc_text(moment: dt.datetime) -> str:
+    """``2026-09-14 10:22:10 UTC``."""
+    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")

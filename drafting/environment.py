@@ -1,0 +1,203 @@
+"""The Jinja environment every template runs in: sandboxed, autoescaping, strict.
+
+Case data reaches the document only through ``finalize``, which escapes it for XML and
+turns line breaks and tabs into Word's own elements; it is never parsed as a template.
+A value the case does not give is a ``Missing`` sentinel: false in ``{% if %}``, an
+error naming the field when printed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Iterable
+
+from jinja2 import StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
+
+from .dates import long_date
+from .errors import MissingFieldError
+
+
+class MissingValue(Exception):
+    """Raised inside rendering when a template prints a ``Missing`` field."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        super().__init__(path)
+
+
+class Missing:
+    """An optional field the case does not give."""
+
+    __slots__ = ("path",)
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __str__(self) -> str:
+        raise MissingValue(self.path)
+
+    __html__ = __str__
+
+    def __iter__(self):
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __getattr__(self, name: str) -> Missing:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return Missing(f"{self.path}.{name}")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Missing)
+
+    def __hash__(self) -> int:
+        return hash(("Missing", self.path))
+
+    def __repr__(self) -> str:
+        return f"Missing({self.path!r})"
+
+
+class Record:
+    """A read-only bag of named values that knows where it sits in the context.
+
+    Not a dict on purpose: ``request.items`` must be the preservation items, not
+    ``dict.items``.
+    """
+
+    __slots__ = ("_path", "_values")
+
+    def __init__(self, path: str, values: dict[str, Any]) -> None:
+        object.__setattr__(self, "_path", path)
+        object.__setattr__(self, "_values", values)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("context records are read-only")
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __repr__(self) -> str:
+        return f"Record({self._path!r}, {sorted(self._values)})"
+
+    def fields(self) -> dict[str, Any]:
+        return dict(self._values)
+
+
+def record(path: str, **values: Any) -> Record:
+    """A ``Record`` at ``path`` whose ``None`` values become ``Missing``."""
+    return Record(path, {k: (Missing(f"{path}.{k}") if v is None else v) for k, v in values.items()})
+
+
+class ContextUndefined(StrictUndefined):
+    """Names the whole dotted path (``matter.courtt``) when a template uses an unknown name."""
+
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self) -> str:
+        obj = self._undefined_obj
+        name = self._undefined_name
+        if isinstance(obj, Record):
+            return f"{obj._path}.{name}"
+        if obj is not None and not isinstance(obj, type(Ellipsis)) and name is not None:
+            return f"{type(obj).__name__}.{name}"
+        return str(name)
+
+
+_BREAK = Markup('</w:t><w:br/><w:t xml:space="preserve">')
+_TAB = Markup('</w:t><w:tab/><w:t xml:space="preserve">')
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, Missing):
+        raise MissingValue(value.path)
+    if value is None:
+        raise MissingValue("(a value that is empty)")
+    if isinstance(value, Markup):
+        return value
+    text = escape(str(value))
+    if "\n" in text or "\t" in text or "\r" in text:
+        text = Markup(text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", _BREAK).replace("\t", _TAB))
+    return text
+
+
+def money(value: Any) -> str:
+    """``$25,000.00``."""
+    if isinstance(value, Missing):
+        raise MissingValue(value.path)
+    return f"${Decimal(value):,.2f}"
+
+
+def join_and(values: Iterable[Any]) -> str:
+    """``a, b, and c``; ``a and b``; ``a``."""
+    items = [str(v) for v in values]
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + ", and " + items[-1]
+
+
+def ordinal_tier(value: Any) -> str:
+    """``Tier I`` / ``Tier II`` / ``Tier III``."""
+    return "Tier " + {1: "I", 2: "II", 3: "III"}[int(value)]
+
+
+def _long_date(value: Any) -> str:
+    if isinstance(value, Missing):
+        raise MissingValue(value.path)
+    return long_date(value)
+
+
+FILTERS = {"long_date": _long_date, "money": money, "join_and": join_and, "ordinal_tier": ordinal_tier}
+
+
+def make_environment() -> SandboxedEnvironment:
+    """A fresh sandboxed environment with our filters."""
+    env = SandboxedEnvironment(
+        autoescape=True,
+        undefined=ContextUndefined,
+        finalize=_finalize,
+        keep_trailing_newline=True,
+        auto_reload=False,
+        cache_size=0,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+def missing_field_error(exc: MissingValue, *, template: str, locate) -> MissingFieldError:
+    """Turn a printed ``Missing`` into an error naming the case file and field."""
+    where = locate(exc.path)
+    return MissingFieldError(
+        f"the template {template} prints this field, but the case does not give it", field=exc.path, **where
+    )
+
+
+def to_plain(value: Any) -> Any:
+    """The context as JSON-ready data (for ``drafting context``)."""
+    if isinstance(value, Record):
+        return {k: to_plain(v) for k, v in value.fields().items()}
+    if isinstance(value, dict):
+        return {k: to_plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_plain(v) for v in value]
+    if isinstance(value, Missing):
+        return None
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value

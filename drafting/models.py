@@ -1,0 +1,247 @@
+"""The case file and firm profile as typed models.
+
+Every model forbids unknown keys (they are usually typos). Values arrive as the text the
+user typed (see ``yamlio``) and are converted here, so each problem is reported against
+its own field and line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from .dates import parse_date, parse_instant
+from .jurisdictions import NAMES
+
+# XML 1.0 cannot hold C0 controls other than tab, newline and carriage return, nor
+# surrogates or U+FFFE/U+FFFF: a document carrying them would not open.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    bad = _NOT_XML.search(value)
+    if bad:
+        raise ValueError(
+            f"contains the control character U+{ord(bad.group()):04X} at position {bad.start() + 1}, "
+            "which a Word document cannot hold; remove it"
+        )
+    return value
+
+
+def _money(value: object) -> Decimal:
+    if isinstance(value, bool):
+        raise ValueError("expected an amount such as 25000 or 25000.00")
+    text = str(value).strip().replace("$", "").replace(",", "").replace(" ", "")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ValueError("expected an amount such as 25000 or 25000.00") from None
+    if not amount.is_finite() or amount < 0:
+        raise ValueError("must be a positive amount")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValueError("has more than two decimal places")
+    if amount > Decimal("100000000"):
+        raise ValueError("is implausibly large")
+    return amount.quantize(Decimal("0.01"))
+
+
+def _code(value: object) -> str:
+    code = str(value).strip().upper()
+    if code not in NAMES:
+        raise ValueError(
+            f"unknown jurisdiction {value!r}; use a two-letter state code (CA, NY, TX, FL …) or US for a federal matter"
+        )
+    return code
+
+
+def _ip(value: object) -> str:
+    try:
+        return str(ipaddress.ip_address(str(value).strip()))
+    except ValueError:
+        raise ValueError(f"{value!r} is not a valid IPv4 or IPv6 address") from None
+
+
+Text = Annotated[str, AfterValidator(_text)]
+Money = Annotated[Decimal, BeforeValidator(_money)]
+LetterDate = Annotated[dt.date, BeforeValidator(parse_date)]
+Instant = Annotated[dt.datetime, BeforeValidator(parse_instant)]
+Code = Annotated[str, BeforeValidator(_code)]
+IPAddress = Annotated[str, BeforeValidator(_ip)]
+Lines = Annotated[list[Text], Field(min_length=1)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+# ---------------------------------------------------------------- firm profile
+
+
+class Attorney(Model):
+    id: Text
+    name: Text
+    title: Text
+    bar: Text
+    email: Text
+    phone: Text | None = None
+
+
+class Firm(Model):
+    name: Text
+    address: Lines
+    phone: Text
+    email: Text
+    website: Text | None = None
+    templates: Text | None = None
+    rules: Text | None = None
+    attorneys: Annotated[list[Attorney], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _unique_attorneys(self) -> Firm:
+        seen = set()
+        for a in self.attorneys:
+            if a.id in seen:
+                raise ValueError(f"attorney id {a.id!r} appears twice")
+            seen.add(a.id)
+        return self
+
+
+# ---------------------------------------------------------------- case file
+
+Stage = Literal["investigation", "charged", "convicted"]
+
+
+class Matter(Model):
+    id: Text
+    jurisdiction: Code
+    stage: Stage = "investigation"
+    attorney: Text | None = None
+    court: Text | None = None
+    case_number: Text | None = None
+    agency: Text | None = None
+
+
+class Client(Model):
+    name: Text
+    salutation: Text | None = None
+    address: Lines
+    email: Text | None = None
+
+
+class Charge(Model):
+    offense: Text | None = None
+    statute: Text | None = None
+    title: Text | None = None
+    counts: Annotated[int, Field(ge=1, le=10000)] = 1
+
+    @model_validator(mode="after")
+    def _library_or_free_form(self) -> Charge:
+        if self.offense and (self.statute or self.title):
+            raise ValueError("give either offense (a library id) or statute and title, not both")
+        if not self.offense and not (self.statute and self.title):
+            raise ValueError("give offense (a library id), or both statute and title")
+        return self
+
+
+CONTINGENT_REFUSAL = (
+    "a contingent fee is not permitted for representing a criminal defendant "
+    "(ABA Model Rule 1.5(d)(2); Tex. Disciplinary R. Prof'l Conduct 1.04(e); R. Regulating Fla. Bar 4-1.5); "
+    "use type: flat or type: hourly"
+)
+
+
+class Fee(Model):
+    type: str
+    amount: Money | None = None
+    rate: Money | None = None
+    retainer: Money | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_contingent(cls, data: object) -> object:
+        if isinstance(data, dict):
+            kind = str(data.get("type", "")).strip().lower()
+            if "contingen" in kind or "percent" in kind or "success" in kind:
+                raise ValueError(CONTINGENT_REFUSAL)
+        return data
+
+    @model_validator(mode="after")
+    def _shape(self) -> Fee:
+        if self.type == "flat":
+            if self.amount is None:
+                raise ValueError("a flat fee needs amount")
+            if self.rate is not None or self.retainer is not None:
+                raise ValueError("a flat fee takes amount only (rate and retainer are for hourly fees)")
+        elif self.type == "hourly":
+            if self.rate is None or self.retainer is None:
+                raise ValueError("an hourly fee needs rate and retainer")
+            if self.amount is not None:
+                raise ValueError("an hourly fee takes rate and retainer, not amount")
+        else:
+            raise ValueError(f"unknown fee type {self.type!r}; use flat or hourly")
+        return self
+
+
+class Engagement(Model):
+    fee: Fee
+    costs_deposit: Money | None = None
+    excluded: list[Text] | None = None
+
+
+RecipientKind = Literal["isp", "agency", "prosecutor", "third-party"]
+
+
+class Recipient(Model):
+    name: Text
+    kind: RecipientKind
+    attention: Text | None = None
+    address: Lines
+    email: Text | None = None
+
+
+class Observation(Model):
+    ip: IPAddress
+    port: Annotated[int, Field(ge=1, le=65535)] | None = None
+    at: Instant
+    software: Text | None = None
+
+
+class Period(Model):
+    start: LetterDate = Field(alias="from")
+    end: LetterDate = Field(alias="to")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.end < self.start:
+            raise ValueError("the period ends before it begins (to is earlier than from)")
+        return self
+
+
+class PreservationRequest(Model):
+    recipient: Recipient
+    account: Text | None = None
+    period: Period
+    observations: list[Observation] = []
+    items: list[Text] | None = None
+    respond_within_days: Annotated[int, Field(ge=1, le=365)] = 10
+
+
+class Advisory(Model):
+    state: Code | None = None
+
+
+class Case(Model):
+    date: LetterDate | None = None
+    matter: Matter
+    client: Client
+    charges: list[Charge] = []
+    engagement: Engagement | None = None
+    preservation: list[PreservationRequest] | None = None
+    advisory: Advisory | None = None

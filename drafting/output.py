@@ -1,0 +1,93 @@
+"""Where documents go and how they are written: slugged names inside ``--out``,
+owner-only files, written whole or not at all, never over an existing file unless asked."""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from .errors import CaseFileError, OutputError, OutputExistsError
+
+MAX_SLUG = 60
+TEMP_PREFIX = ".drafting-"
+
+
+def slug(text: str, *, what: str = "name", where: dict | None = None) -> str:
+    """Lower-case ASCII letters, digits and single hyphens (``Harper & Vale`` -> ``harper-vale``)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    out = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:MAX_SLUG].strip("-")
+    if not out:
+        raise CaseFileError(
+            f"the {what} has no letters or digits (A–Z, 0–9) to name the output file with", **(where or {})
+        )
+    return out
+
+
+def output_path(out_dir: Path, stem: str) -> Path:
+    """``<out>/<stem>.docx``, checked to stay inside ``out_dir``."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", stem):
+        raise ValueError(f"not a slug: {stem!r}")  # a bug: names come from slug()
+    path = out_dir / f"{stem}.docx"
+    if path.resolve().parent != out_dir.resolve():
+        raise OutputError("output name would leave the output folder", file=path)
+    return path
+
+
+def prepare_out_dir(out_dir: Path) -> Path:
+    """Create ``--out`` (owner-only) if needed; a clear error if it cannot be written."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except FileExistsError as exc:
+        raise OutputError("exists and is not a folder", file=out_dir) from exc
+    except OSError as exc:
+        raise OutputError(f"cannot create the output folder ({exc.strerror})", file=out_dir) from exc
+    if not out_dir.is_dir():
+        raise OutputError("is not a folder", file=out_dir)
+    if not os.access(out_dir, os.W_OK | os.X_OK):
+        raise OutputError("the output folder is not writable", file=out_dir)
+    return out_dir
+
+
+def write_atomic(path: Path, data: bytes, *, force: bool) -> None:
+    """Write ``data`` to ``path`` whole (temp file, fsync, link/rename), mode 0600.
+
+    Without ``force`` an existing file is never replaced — the final step is a hard
+    link, which fails if the name exists, so even a racing writer cannot be overwritten.
+    """
+    if not force and path.exists():
+        raise OutputExistsError(path=path)
+    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=path.parent)
+    try:
+        try:
+            os.fchmod(fd, 0o600)
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if force:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                raise OutputExistsError(path=path) from None
+            except OSError as exc:
+                if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+                    raise
+                if path.exists():  # file system without hard links
+                    raise OutputExistsError(path=path) from None
+                os.replace(tmp, path)
+    except OSError as exc:
+        raise OutputError(f"cannot write ({exc.strerror or exc})", file=path) from exc
+    finally:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass

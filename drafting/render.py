@@ -1,0 +1,185 @@
+"""Turn a case file into documents: the library entry point (``render_case``).
+
+A ``Renderer`` keeps what is expensive to build — compiled templates, firm profiles,
+rule data — for the life of the process, so a batch worker compiles each template once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .dates import parse_date
+from .docx_template import CompiledTemplate, Properties, compile_template
+from .errors import CaseFileError, DraftingError, OutputExistsError, TemplateError
+from .kinds import KINDS, Inputs, Kind, Letter
+from .kinds.base import field_for
+from .loading import LoadedCase, LoadedFirm, find_firm, load_case, load_firm
+from .output import output_path, prepare_out_dir, slug, write_atomic
+from .rules import load_rules
+
+
+def bundled_templates() -> Path:
+    """The templates shipped with the package (source checkout or installed wheel)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "templates", here / "_bundled_templates"):
+        if candidate.is_dir():
+            return candidate
+    raise TemplateError("the bundled templates are missing from this installation", file=here)
+
+
+@dataclass
+class Document:
+    """A rendered document, not yet written."""
+
+    path: Path
+    data: bytes
+
+
+@dataclass
+class RenderResult:
+    written: list[Path] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+
+
+def get_kind(name: str) -> Kind:
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise DraftingError(f"unknown kind {name!r}; known kinds: {', '.join(KINDS)}") from None
+
+
+class Renderer:
+    """Renders cases; caches compiled templates, firm profiles and rule data."""
+
+    def __init__(self, *, templates_dir: str | Path | None = None, firm_path: str | Path | None = None) -> None:
+        self.templates_dir = Path(templates_dir) if templates_dir else None
+        self.firm_path = Path(firm_path) if firm_path else None
+        self._templates: dict[tuple, CompiledTemplate] = {}
+        self._firms: dict[Path, LoadedFirm] = {}
+
+    # -- lookups ------------------------------------------------------------------
+    def firm_for(self, case_path: Path) -> LoadedFirm:
+        path = find_firm(case_path, self.firm_path).resolve()
+        if path not in self._firms:
+            self._firms[path] = load_firm(path)
+        return self._firms[path]
+
+    def template_path(self, kind: Kind, firm: LoadedFirm | None = None) -> Path:
+        """The template in use: ``--templates``, else the firm's folder, else the bundled one."""
+        folders = []
+        if self.templates_dir is not None:
+            if not self.templates_dir.is_dir():
+                raise TemplateError("templates folder not found", file=self.templates_dir)
+            folders.append(self.templates_dir)
+        if firm is not None and firm.firm.templates:
+            folder = firm.folder(firm.firm.templates)
+            if not folder.is_dir():
+                raise CaseFileError("templates folder not found", field="templates",
+                                    **firm.source.where(("templates",)))
+            folders.append(folder)
+        folders.append(bundled_templates())
+        for folder in folders:
+            candidate = folder / kind.template_name
+            if candidate.is_file():
+                return candidate
+        raise TemplateError(f"no template {kind.template_name}", file=folders[-1])
+
+    def compiled(self, path: Path) -> CompiledTemplate:
+        try:
+            stat = path.stat()
+        except OSError as exc:
+            raise TemplateError(f"cannot be read ({exc.strerror})", file=path) from exc
+        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+        if key not in self._templates:
+            self._templates[key] = compile_template(path)
+        return self._templates[key]
+
+    # -- rendering ----------------------------------------------------------------
+    def documents(
+        self, kind_name: str, case: str | Path | LoadedCase, *, out_dir: Path, letter_date: object = None
+    ) -> list[Document]:
+        """Build every document a case yields for a kind, in memory."""
+        kind = get_kind(kind_name)
+        loaded = case if isinstance(case, LoadedCase) else load_case(case)
+        kind.require_sections(loaded)
+        firm = self.firm_for(loaded.path)
+        rules = load_rules(firm.folder(firm.firm.rules))
+        when = _letter_date(letter_date, loaded)
+        attorney = firm.attorney(loaded.case.matter.attorney, **loaded.where("matter", "attorney"))
+        inputs = Inputs(loaded=loaded, firm=firm, attorney=attorney, rules=rules, letter_date=when)
+        template = self.compiled(self.template_path(kind, firm))
+        matter_slug = slug(loaded.case.matter.id, what="matter id", where=loaded.where("matter", "id"))
+        docs = []
+        for letter in kind.build(inputs):
+            props = Properties(title=f"{letter.title} — {loaded.case.matter.id}", subject=kind.title,
+                               author=firm.firm.name, letter_date=when)
+            data = template.render(letter.context, props, locate=_locator(letter, loaded, firm))
+            docs.append(Document(output_path(out_dir, f"{matter_slug}-{letter.suffix}"), data))
+        return docs
+
+    def render_case(
+        self,
+        kind_name: str,
+        case_path: str | Path,
+        *,
+        out_dir: str | Path = "out",
+        letter_date: object = None,
+        force: bool = False,
+        skip_existing: bool = False,
+    ) -> RenderResult:
+        """Render and write one case. Nothing is written if any document fails or exists
+        (unless ``force``; with ``skip_existing`` existing ones are left and reported)."""
+        out_dir = Path(out_dir)
+        docs = self.documents(kind_name, case_path, out_dir=out_dir, letter_date=letter_date)
+        result = RenderResult()
+        existing = [d.path for d in docs if d.path.exists()]
+        if existing and not force:
+            if not skip_existing:
+                raise OutputExistsError(path=existing[0])
+            result.skipped = existing
+            docs = [d for d in docs if d.path not in existing]
+        if docs:
+            prepare_out_dir(out_dir)
+        for doc in docs:
+            write_atomic(doc.path, doc.data, force=force)
+            result.written.append(doc.path)
+        return result
+
+
+def render_case(kind: str, case_path: str | Path, **options) -> RenderResult:
+    """Render one case with a fresh ``Renderer`` (see ``Renderer.render_case`` for options)."""
+    templates_dir = options.pop("templates_dir", None)
+    firm_path = options.pop("firm_path", None)
+    return Renderer(templates_dir=templates_dir, firm_path=firm_path).render_case(kind, case_path, **options)
+
+
+def _letter_date(explicit: object, loaded: LoadedCase) -> dt.date:
+    if explicit is not None:
+        try:
+            return parse_date(explicit)
+        except ValueError as exc:
+            raise DraftingError(f"--date: {exc}") from None
+    if loaded.case.date is not None:
+        return loaded.case.date
+    return dt.date.today()
+
+
+def _locator(letter: Letter, loaded: LoadedCase, firm: LoadedFirm):
+    """Map a context path (``request.recipient.email``) to where the user would fix it."""
+
+    def locate(path: str) -> dict:
+        parts = field_for(path)
+        if parts and parts[0] == "request" and letter.index is not None:
+            parts = ("preservation", letter.index) + parts[1:]
+        if parts and parts[0] in ("firm", "attorney"):
+            loc = parts[1:]
+            if parts[0] == "attorney":
+                ids = [a.id for a in firm.firm.attorneys]
+                attorney_id = loaded.case.matter.attorney or ids[0]
+                loc = ("attorneys", ids.index(attorney_id)) + loc
+            return firm.source.where(loc)
+        return loaded.source.where(parts)
+
+    return locate

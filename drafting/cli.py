@@ -113,6 +113,25 @@ def render(
             _say(f"wrote {path}")
 
 
+@app.command()
+@boundary
+def context(
+    kind: str = typer.Argument(..., help="engagement, preservation or advisory."),
+    case: Path = typer.Argument(..., help="The case file (YAML)."),
+    date: Optional[str] = DateOpt,
+    firm: Optional[Path] = FirmOpt,
+) -> None:
+    """The template context as JSON (one object per document), for template authors."""
+    import json
+
+    from .environment import to_plain
+    from .render import Renderer
+
+    _, letters = Renderer(firm_path=firm).letters(kind, case, letter_date=date)
+    data = {stem: to_plain(letter.context) for stem, letter in letters}
+    _say(json.dumps(data, indent=2, ensure_ascii=False))
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

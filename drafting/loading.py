@@ -52,7 +52,7 @@ class LoadedFirm:
             if attorney.id == attorney_id:
                 return attorney
         raise UnknownIdError(
-            what=f"attorney (not in {self.path})",
+            what="attorney id",
             value=attorney_id,
             known=[a.id for a in self.firm.attorneys],
             **where,

@@ -97,10 +97,8 @@ class Renderer:
         return self._templates[key]
 
     # -- rendering ----------------------------------------------------------------
-    def documents(
-        self, kind_name: str, case: str | Path | LoadedCase, *, out_dir: Path, letter_date: object = None
-    ) -> list[Document]:
-        """Build every document a case yields for a kind, in memory."""
+    def letters(self, kind_name: str, case: str | Path | LoadedCase, *, letter_date: object = None):
+        """The letters a case yields for a kind: ``(inputs, [(file stem, Letter)])``."""
         kind = get_kind(kind_name)
         loaded = case if isinstance(case, LoadedCase) else load_case(case)
         kind.require_sections(loaded)
@@ -109,14 +107,23 @@ class Renderer:
         when = _letter_date(letter_date, loaded)
         attorney = firm.attorney(loaded.case.matter.attorney, **loaded.where("matter", "attorney"))
         inputs = Inputs(loaded=loaded, firm=firm, attorney=attorney, rules=rules, letter_date=when)
-        template = self.compiled(self.template_path(kind, firm))
         matter_slug = slug(loaded.case.matter.id, what="matter id", where=loaded.where("matter", "id"))
+        return inputs, [(f"{matter_slug}-{letter.suffix}", letter) for letter in kind.build(inputs)]
+
+    def documents(
+        self, kind_name: str, case: str | Path | LoadedCase, *, out_dir: Path, letter_date: object = None
+    ) -> list[Document]:
+        """Build every document a case yields for a kind, in memory."""
+        kind = get_kind(kind_name)
+        inputs, letters = self.letters(kind_name, case, letter_date=letter_date)
+        firm, loaded = inputs.firm, inputs.loaded
+        template = self.compiled(self.template_path(kind, firm))
         docs = []
-        for letter in kind.build(inputs):
+        for stem, letter in letters:
             props = Properties(title=f"{letter.title} — {loaded.case.matter.id}", subject=kind.title,
-                               author=firm.firm.name, letter_date=when)
+                               author=firm.firm.name, letter_date=inputs.letter_date)
             data = template.render(letter.context, props, locate=_locator(letter, loaded, firm))
-            docs.append(Document(output_path(out_dir, f"{matter_slug}-{letter.suffix}"), data))
+            docs.append(Document(output_path(out_dir, stem), data))
         return docs
 
     def render_case(

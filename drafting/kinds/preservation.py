@@ -75,7 +75,7 @@ def _items(inputs: Inputs, i: int, request):
         if kind not in item.kinds:
             suits = [it.id for it in rules.preservation.values() if kind in it.kinds]
             raise CaseFileError(
-                f"item {item_id!r} is not one a {kind} recipient holds; items for {kind}: {', '.join(suits)}",
+                f"item {item_id!r} does not suit a recipient of kind {kind}; items for {kind}: {', '.join(suits)}",
                 **where,
             )
         chosen.append(item)

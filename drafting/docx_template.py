@@ -96,7 +96,7 @@ def compile_template(path: str | Path) -> CompiledTemplate:
     env = make_environment()
     parts: list[tuple[str, Entry | jinja2.Template | None]] = []
     names: set[str] = set()
-    with open_docx_zip(path, what="template") as zf:
+    with open_docx_zip(path, what=path) as zf:
         infos = sorted(zf.infolist(), key=lambda i: (i.filename != "[Content_Types].xml"))
         if "word/document.xml" not in {i.filename for i in infos}:
             raise TemplateError("is not a Word document (no word/document.xml)", file=path)

@@ -186,7 +186,7 @@ def _locator(letter: Letter, loaded: LoadedCase, firm: LoadedFirm):
                 ids = [a.id for a in firm.firm.attorneys]
                 attorney_id = loaded.case.matter.attorney or ids[0]
                 loc = ("attorneys", ids.index(attorney_id)) + loc
-            return firm.source.where(loc)
-        return loaded.source.where(parts)
+            return firm.source.where(loc, key=True)
+        return loaded.source.where(parts, key=True)
 
     return locate

@@ -30,20 +30,21 @@ class Located:
     key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
 
     def where(self, loc: Path_, *, key: bool = False) -> dict[str, Any]:
-        """``file``/``line``/``col`` for a path, falling back to the nearest parent we know."""
+        """``file``/``line``/``col`` for a path, falling back to the nearest parent we know.
+
+        With ``key`` the position of the key is preferred (for a field that is missing or
+        unknown, the key line is where the user looks); otherwise the value's.
+        """
         loc = tuple(loc)
+        first, second = (self.key_positions, self.positions) if key else (self.positions, self.key_positions)
         while True:
-            table = self.key_positions if key else self.positions
-            if loc in table:
-                line, col = table[loc]
-                return {"file": self.path, "line": line, "col": col}
-            if not key and loc in self.key_positions:
-                line, col = self.key_positions[loc]
-                return {"file": self.path, "line": line, "col": col}
+            for table in (first, second):
+                if loc in table:
+                    line, col = table[loc]
+                    return {"file": self.path, "line": line, "col": col}
             if not loc:
                 return {"file": self.path, "line": 1, "col": 1}
             loc = loc[:-1]
-            key = False
 
 
 def dotted(loc: Path_) -> str:

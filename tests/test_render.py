@@ -1,0 +1,239 @@
+"""The renderer's promises: nothing lost, no silent blanks, no overwrite, owner-only,
+reproducible, nothing outside --out. A small template built here prints every field, so
+these tests do not depend on the wording of the bundled letters."""
+
+from __future__ import annotations
+
+import os
+import stat
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+from typer.testing import CliRunner
+
+from drafting.cli import app
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+HOSTILE = {
+    "name": "Zoë O'Brien-Ñúñez & <Sons> \"Ltd\" {{ 7*7 }} {% if x %}",
+    "salutation": "Señor 李小龍 🙂 ‏שלום עליכם‏ مرحبا",
+    "court": "Court of {{ config }} & {%p endfor %} </w:t></w:r> ]]> <!-- -->",
+    "case_number": "A&B<1>'2'\"3\"",
+    "agency": "x" * 3000,
+}
+
+
+def make_template(folder: Path, kind: str, body: list[str]) -> Path:
+    """A one-paragraph-per-line template named after the kind."""
+    doc = Document()
+    for line in body:
+        if line.startswith("{%p"):
+            doc.add_paragraph(line)
+        else:
+            doc.add_paragraph().add_run(line)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{kind}.docx"
+    doc.save(path)
+    return path
+
+
+def write_case(folder: Path, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "firm.yaml").write_text((EXAMPLES / "firm.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    path = folder / "case.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def yaml_str(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def hostile_case(folder: Path, matter_id: str = "2026-0001") -> Path:
+    return write_case(
+        folder,
+        f"""date: 2026-11-28
+matter:
+  id: {yaml_str(matter_id)}
+  jurisdiction: CA
+  stage: charged
+  court: {yaml_str(HOSTILE["court"])}
+  case_number: {yaml_str(HOSTILE["case_number"])}
+  agency: {yaml_str(HOSTILE["agency"])}
+client:
+  name: {yaml_str(HOSTILE["name"])}
+  salutation: {yaml_str(HOSTILE["salutation"])}
+  address: ["Line one\\nstill line one's second row", "Tab\\there"]
+engagement:
+  fee: {{type: flat, amount: 25000}}
+""",
+    )
+
+
+FIELDS = ["{{ client.name }}", "{{ client.salutation }}", "{{ matter.court }}", "{{ matter.case_number }}",
+          "{{ matter.agency }}", "{{ engagement.fee.amount|money }}", "{{ letter_date|long_date }}",
+          "{%p for line in client.address %}", "{{ line }}", "{%p endfor %}"]
+
+
+def render(*args: str):
+    return CliRunner().invoke(app, ["render", *args])
+
+
+def paragraphs(path: Path) -> list[str]:
+    return [p.text for p in Document(str(path)).paragraphs]
+
+
+def test_hostile_text_reaches_the_document_verbatim(tmp_path):
+    templates = tmp_path / "tpl"
+    make_template(templates, "engagement", FIELDS)
+    case = hostile_case(tmp_path / "case")
+    out = tmp_path / "out"
+    result = render("engagement", str(case), "--out", str(out), "--templates", str(templates))
+    assert result.exit_code == 0, result.output
+    text = paragraphs(out / "2026-0001-engagement.docx")
+    for value in HOSTILE.values():
+        assert value in text, value
+    assert "$25,000.00" in text and "November 28, 2026" in text
+    # a newline in a value is a line break, a tab a tab: both survive
+    assert "Line one\nstill line one's second row" in text
+    assert "Tab\there" in text
+    assert "49" not in "".join(text).replace("2026-0001", "")  # data is never evaluated
+
+
+def test_a_field_the_case_lacks_is_an_error_not_a_blank(tmp_path):
+    templates = tmp_path / "tpl"
+    make_template(templates, "engagement", ["Dear {{ client.name }}", "{{ client.email }}"])
+    case = write_case(tmp_path / "c", "matter: {id: '7', jurisdiction: CA}\n"
+                      "client: {name: A, address: [x]}\nengagement: {fee: {type: flat, amount: 1}}\n")
+    out = tmp_path / "out"
+    result = render("engagement", str(case), "--out", str(out), "--templates", str(templates))
+    assert result.exit_code == 1
+    assert f"{case}:2:1 client.email: the template engagement.docx prints this field" in result.output
+    assert not out.exists()
+
+
+def test_a_name_no_kind_has_is_a_template_error(tmp_path):
+    templates = tmp_path / "tpl"
+    make_template(templates, "engagement", ["{{ client.nmae }}"])
+    case = hostile_case(tmp_path / "c")
+    result = render("engagement", str(case), "--out", str(tmp_path / "out"), "--templates", str(templates))
+    assert result.exit_code == 1
+    assert "engagement.docx: uses client.nmae, which is not a field" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_template_syntax_error_names_the_template_and_the_text(tmp_path):
+    templates = tmp_path / "tpl"
+    make_template(templates, "engagement", ["Dear {{ client.name }:"])
+    case = hostile_case(tmp_path / "c")
+    result = render("engagement", str(case), "--out", str(tmp_path / "out"), "--templates", str(templates))
+    assert result.exit_code == 1
+    assert "engagement.docx: Jinja syntax error in word/document.xml" in result.output
+    assert "Dear {{ client.name }:" in result.output
+
+
+def test_template_that_is_not_a_zip_is_refused(tmp_path):
+    templates = tmp_path / "tpl"
+    templates.mkdir()
+    (templates / "engagement.docx").write_text("not a zip")
+    case = hostile_case(tmp_path / "c")
+    result = render("engagement", str(case), "--out", str(tmp_path / "out"), "--templates", str(templates))
+    assert result.exit_code == 1
+    assert "engagement.docx: not a .docx (zip) file" in result.output
+
+
+def test_sandbox_blocks_attribute_escapes(tmp_path):
+    templates = tmp_path / "tpl"
+    make_template(templates, "engagement", ["{{ client.__class__.__mro__ }}"])
+    case = hostile_case(tmp_path / "c")
+    result = render("engagement", str(case), "--out", str(tmp_path / "out"), "--templates", str(templates))
+    assert result.exit_code == 1
+    assert "not allowed in the sandbox" in result.output or "not a field" in result.output
+
+
+def test_no_overwrite_without_force_and_owner_only(tmp_path):
+    templates = tmp_path / "tpl"
+    make_template(templates, "engagement", FIELDS)
+    case = hostile_case(tmp_path / "c")
+    out = tmp_path / "out"
+    args = ["engagement", str(case), "--out", str(out), "--templates", str(templates)]
+    assert render(*args).exit_code == 0
+    doc = out / "2026-0001-engagement.docx"
+    assert stat.S_IMODE(doc.stat().st_mode) == 0o600
+    doc.write_bytes(b"an attorney edited this")
+    again = render(*args)
+    assert again.exit_code == 1
+    assert "already exists; not overwritten (use --force" in again.output
+    assert doc.read_bytes() == b"an attorney edited this"
+    forced = render(*args, "--force")
+    assert forced.exit_code == 0
+    assert zipfile.is_zipfile(doc)
+    assert stat.S_IMODE(doc.stat().st_mode) == 0o600
+    assert [p.name for p in out.iterdir()] == [doc.name]  # no temporary files left
+
+
+def test_rendering_is_byte_identical(tmp_path):
+    templates = tmp_path / "tpl"
+    make_template(templates, "engagement", FIELDS)
+    case = hostile_case(tmp_path / "c")
+    outs = []
+    for name in ("a", "b"):
+        out = tmp_path / name
+        assert render("engagement", str(case), "--out", str(out), "--templates", str(templates)).exit_code == 0
+        outs.append((out / "2026-0001-engagement.docx").read_bytes())
+    assert outs[0] == outs[1]
+    with zipfile.ZipFile(tmp_path / "a" / "2026-0001-engagement.docx") as zf:
+        assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert zf.namelist()[0] == "[Content_Types].xml"
+        core = zf.read("docProps/core.xml").decode()
+    assert "2026-11-28T00:00:00Z" in core
+    assert "Zoë" not in core  # no client data in document properties
+
+
+@pytest.mark.parametrize("matter_id,expected", [
+    ("../../../etc/passwd", "etc-passwd-engagement.docx"),
+    ("/abs/olute", "abs-olute-engagement.docx"),
+    ("C:\\Windows\\x", "c-windows-x-engagement.docx"),
+    ("Ñandú 2026/01", "nandu-2026-01-engagement.docx"),
+])
+def test_output_names_are_slugged_inside_out(tmp_path, matter_id, expected):
+    templates = tmp_path / "tpl"
+    make_template(templates, "engagement", ["{{ client.name }}"])
+    case = hostile_case(tmp_path / "c", matter_id=matter_id)
+    out = tmp_path / "deep" / "out"
+    result = render("engagement", str(case), "--out", str(out), "--templates", str(templates))
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in out.iterdir()] == [expected]
+    assert sorted(p.name for p in (tmp_path / "deep").iterdir()) == ["out"]
+
+
+def test_output_folder_that_cannot_be_written(tmp_path):
+    if os.geteuid() == 0:
+        blocker = tmp_path / "file"
+        blocker.write_text("x")
+        out = blocker / "out"  # a folder under a file cannot exist, even for root
+    else:
+        out = tmp_path / "ro"
+        out.mkdir(mode=0o500)
+    templates = tmp_path / "tpl"
+    make_template(templates, "engagement", ["{{ client.name }}"])
+    case = hostile_case(tmp_path / "c")
+    result = render("engagement", str(case), "--out", str(out), "--templates", str(templates))
+    assert result.exit_code == 1
+    assert "cannot create the output folder" in result.output or "not writable" in result.output
+
+
+def test_letter_date_option_wins_over_the_case(tmp_path):
+    templates = tmp_path / "tpl"
+    make_template(templates, "engagement", ["{{ letter_date|long_date }}"])
+    case = hostile_case(tmp_path / "c")
+    out = tmp_path / "out"
+    assert render("engagement", str(case), "--out", str(out), "--templates", str(templates),
+                  "--date", "March 3, 2027").exit_code == 0
+    assert paragraphs(out / "2026-0001-engagement.docx") == ["March 3, 2027"]
+    bad = render("engagement", str(case), "--out", str(tmp_path / "o2"), "--templates", str(templates),
+                 "--date", "2027-02-30")
+    assert bad.exit_code == 1 and "--date: not a valid date" in bad.output

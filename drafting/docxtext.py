@@ -236,32 +236,32 @@ class _Numbering:
         self.counts: dict[str, dict[int, int]] = {}
         if root is None:
             return
-        abstract = {a.get(w("abstractNumId")): self._levels(a) for a in root.iter(w("abstractNum"))}
+        abstract = {a.get(w("abstractNumId")): {_twips(lvl.get(w("ilvl"))): self._level(lvl)
+                                                  for lvl in a.findall(w("lvl"))}
+                    for a in root.iter(w("abstractNum"))}
         for num in root.iter(w("num")):
             ref = num.find(w("abstractNumId"))
             levels = dict(abstract.get(ref.get(w("val")) if ref is not None else None, {}))
             for ov in num.iter(w("lvlOverride")):
                 ilvl = _twips(ov.get(w("ilvl")))
                 if (lvl := ov.find(w("lvl"))) is not None:
-                    levels.update(self._levels(lvl.getparent(), only=lvl))
+                    levels[ilvl] = self._level(lvl)
                 if (start := ov.find(w("startOverride"))) is not None and ilvl in levels:
                     fmt, text, _ = levels[ilvl]
                     levels[ilvl] = (fmt, text, _twips(start.get(w("val"))))
             self.levels[num.get(w("numId"))] = levels
 
     @staticmethod
-    def _levels(parent: etree._Element, only: etree._Element | None = None) -> dict:
-        out = {}
-        for lvl in [only] if only is not None else parent.findall(w("lvl")):
-            fmt = lvl.find(w("numFmt"))
-            text = lvl.find(w("lvlText"))
-            start = lvl.find(w("start"))
-            out[_twips(lvl.get(w("ilvl")))] = (
-                fmt.get(w("val"), "decimal") if fmt is not None else "decimal",
-                text.get(w("val"), "") if text is not None else "",
-                _twips(start.get(w("val"))) if start is not None else 1,
-            )
-        return out
+    def _level(lvl: etree._Element) -> tuple[str, str, int]:
+        """(numFmt, lvlText, start) of one w:lvl."""
+        fmt = lvl.find(w("numFmt"))
+        text = lvl.find(w("lvlText"))
+        start = lvl.find(w("start"))
+        return (
+            fmt.get(w("val"), "decimal") if fmt is not None else "decimal",
+            text.get(w("val"), "") if text is not None else "",
+            _twips(start.get(w("val"))) if start is not None else 1,
+        )
 
     def label(self, num_id: str, ilvl: int) -> str:
         levels = self.levels.get(num_id)

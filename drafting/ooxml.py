@@ -15,6 +15,7 @@ import zipfile
 import zlib
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import unquote
 
 from lxml import etree
 
@@ -142,7 +143,7 @@ def relationships(
     for rel in root.iter(f"{{{PKG_REL_NS}}}Relationship"):
         if rel.get("TargetMode") == "External":
             continue
-        target = rel.get("Target", "")
+        target = unquote(rel.get("Target", ""))  # targets are URIs: "my%20header.xml"
         if target.startswith("/"):
             resolved = target.lstrip("/")
         else:

@@ -1,0 +1,219 @@
+"""PDF conversion with LibreOffice: real conversion where installed, failures with a stand-in soffice."""
+
+from __future__ import annotations
+
+import ast
+import os
+import stat
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from drafting import pdf
+from drafting.errors import PdfError
+
+
+def letter(document) -> None:
+    document.add_heading("Engagement letter", 1)
+    document.add_paragraph("Dear Mr. Ortiz:")
+
+
+@pytest.fixture
+def system_tmp(tmp_path, monkeypatch) -> Path:
+    """A private stand-in for /tmp, where LibreOffice profiles go, so leftovers can be seen."""
+    folder = tmp_path / "system-tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def fake_soffice(bin_dir: Path, body: str) -> Path:
+    """An executable named soffice running ``body`` (Python) with ``args``, ``outdir``, ``docs`` set."""
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    script = bin_dir / "soffice"
+    script.write_text(f"#!{sys.executable}\n" + textwrap.dedent("""\
+        import os, pathlib, sys, time
+        args = sys.argv[1:]
+        outdir = pathlib.Path(args[args.index("--outdir") + 1])
+        docs = [pathlib.Path(a) for a in args if a.endswith(".docx")]
+        log = os.environ.get("FAKE_SOFFICE_LOG")
+        if log:
+            with open(log, "a") as fh:
+                fh.write(repr(args) + "\\n")
+        """) + textwrap.dedent(body))
+    script.chmod(0o755)
+    return script
+
+
+@pytest.fixture
+def only_fake(tmp_path, monkeypatch):
+    """PATH holds only the stand-in soffice; the usual install locations are not searched."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    monkeypatch.setenv("PATH", str(bin_dir))
+    monkeypatch.setattr(pdf, "SOFFICE_CANDIDATES", ())
+    return bin_dir
+
+
+@pytest.mark.skipif(pdf.find_soffice() is None, reason="LibreOffice is not installed")
+def test_converts_documents_next_to_them(tmp_path, make_docx, system_tmp):
+    out = tmp_path / "out"
+    docs = [make_docx("out/2026-0142-engagement", letter), make_docx("out/2026-0142-advisory", letter)]
+    pdfs = pdf.convert_to_pdf(docs, out)
+    assert pdfs == [out / "2026-0142-engagement.pdf", out / "2026-0142-advisory.pdf"]
+    for path in pdfs:
+        assert path.read_bytes().startswith(b"%PDF")
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["2026-0142-engagement.docx", "2026-0142-advisory.docx", "2026-0142-engagement.pdf",
+         "2026-0142-advisory.pdf"]
+    )
+    assert list(system_tmp.iterdir()) == []
+
+
+def test_find_soffice_uses_path(only_fake):
+    script = fake_soffice(only_fake, "")
+    assert pdf.find_soffice() == str(script)
+
+
+def test_find_soffice_none_when_absent(only_fake):
+    assert pdf.find_soffice() is None
+
+
+def test_missing_libreoffice_names_the_package(tmp_path, make_docx, only_fake):
+    doc = make_docx("a", letter)
+    with pytest.raises(PdfError, match="libreoffice-writer-nogui") as info:
+        pdf.convert_to_pdf([doc], tmp_path)
+    assert "LibreOffice is not installed" in str(info.value)
+
+
+def test_one_soffice_call_with_a_private_profile(tmp_path, make_docx, system_tmp, only_fake, monkeypatch):
+    fake_soffice(only_fake, """\
+        for d in docs:
+            (outdir / (d.stem + ".pdf")).write_bytes(b"%PDF-1.7 fake")
+        """)
+    log = tmp_path / "calls.log"
+    monkeypatch.setenv("FAKE_SOFFICE_LOG", str(log))
+    docs = [make_docx(f"out/{n}", letter) for n in ("a", "b", "c")]
+    assert pdf.convert_to_pdf(docs, tmp_path / "out") == [d.with_suffix(".pdf") for d in docs]
+    (call,) = log.read_text().splitlines()
+    args = ast.literal_eval(call)
+    (profile,) = [a for a in args if a.startswith("-env:UserInstallation=")]
+    assert profile.startswith("-env:UserInstallation=" + system_tmp.as_uri() + "/")
+    assert list(system_tmp.iterdir()) == []
+    assert {"--headless", "--norestore"} <= set(args)
+    assert [Path(a).name for a in args if a.endswith(".docx")] == ["a.docx", "b.docx", "c.docx"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "a.docx", "a.pdf", "b.docx", "b.pdf", "c.docx", "c.pdf"
+    ]
+
+
+def test_same_name_in_two_folders_is_not_confused(tmp_path, make_docx, only_fake):
+    fake_soffice(only_fake, """\
+        for d in docs:
+            (outdir / (d.stem + ".pdf")).write_bytes(b"%PDF-1.7 " + str(d.parent.name).encode())
+        """)
+    a = make_docx("x/letter", letter)
+    b = make_docx("y/letter", letter)
+    pdf.convert_to_pdf([a, b], tmp_path)
+    assert (tmp_path / "x" / "letter.pdf").read_bytes() == b"%PDF-1.7 x"
+    assert (tmp_path / "y" / "letter.pdf").read_bytes() == b"%PDF-1.7 y"
+
+
+def test_nonzero_exit_names_the_file_and_cleans_up(tmp_path, make_docx, system_tmp, only_fake):
+    fake_soffice(only_fake, """\
+        print("Error: source file could not be loaded", file=sys.stderr)
+        sys.exit(3)
+        """)
+    doc = make_docx("out/letter", letter)
+    with pytest.raises(PdfError, match="status 3.*could not be loaded") as info:
+        pdf.convert_to_pdf([doc], tmp_path / "out")
+    assert info.value.file == str(doc)
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["letter.docx"]
+    assert list(system_tmp.iterdir()) == []
+
+
+def test_missing_output_names_the_file_and_keeps_the_good_ones(tmp_path, make_docx, only_fake):
+    fake_soffice(only_fake, """\
+        for d in docs:
+            if d.stem != "broken":
+                (outdir / (d.stem + ".pdf")).write_bytes(b"%PDF-1.7 fake")
+        """)
+    good, broken = make_docx("out/good", letter), make_docx("out/broken", letter)
+    with pytest.raises(PdfError, match="produced no PDF") as info:
+        pdf.convert_to_pdf([good, broken], tmp_path / "out")
+    assert info.value.file == str(broken)
+    assert info.value.converted == [good.with_suffix(".pdf")]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["broken.docx", "good.docx", "good.pdf"]
+
+
+def test_output_that_is_not_a_pdf_is_refused(tmp_path, make_docx, only_fake):
+    fake_soffice(only_fake, """\
+        for d in docs:
+            (outdir / (d.stem + ".pdf")).write_bytes(b"")
+        """)
+    doc = make_docx("letter", letter)
+    with pytest.raises(PdfError, match="produced no PDF"):
+        pdf.convert_to_pdf([doc], tmp_path)
+    assert not doc.with_suffix(".pdf").exists()
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"  # a killed child nobody has reaped yet is dead too
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_timeout_kills_libreoffice_and_its_children(tmp_path, make_docx, system_tmp, only_fake):
+    # Like the real soffice wrapper script, the stand-in starts the worker as a child.
+    pid_file = tmp_path / "pid"
+    fake_soffice(only_fake, f"""\
+        import subprocess
+        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+        pathlib.Path({str(pid_file)!r}).write_text(str(child.pid))
+        child.wait()
+        """)
+    doc = make_docx("out/letter", letter)
+    start = time.monotonic()
+    with pytest.raises(PdfError, match="timed out after 1 s") as info:
+        pdf.convert_to_pdf([doc], tmp_path / "out", timeout=1)
+    assert time.monotonic() - start < 20
+    assert info.value.file == str(doc)
+    child = int(pid_file.read_text())
+    deadline = time.monotonic() + 5
+    while alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(child)
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["letter.docx"]
+    assert list(system_tmp.iterdir()) == []
+
+
+def test_interrupt_cleans_temporary_files(tmp_path, make_docx, system_tmp, only_fake, monkeypatch):
+    fake_soffice(only_fake, "")
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pdf, "_run_soffice", interrupted)
+    doc = make_docx("out/letter", letter)
+    with pytest.raises(KeyboardInterrupt):
+        pdf.convert_to_pdf([doc], tmp_path / "out")
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["letter.docx"]
+    assert list(system_tmp.iterdir()) == []
+
+
+def test_missing_document_is_named(tmp_path):
+    with pytest.raises(PdfError, match="does not exist") as info:
+        pdf.convert_to_pdf([tmp_path / "gone.docx"], tmp_path)
+    assert info.value.file == str(tmp_path / "gone.docx")
+
+
+def test_nothing_to_convert_does_nothing(tmp_path, only_fake):
+    assert pdf.convert_to_pdf([], tmp_path) == []

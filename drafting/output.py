@@ -19,7 +19,11 @@ TEMP_PREFIX = ".drafting-"
 def slug(text: str, *, what: str = "name", where: dict | None = None) -> str:
     """Lower-case ASCII letters, digits and single hyphens (``Harper & Vale`` -> ``harper-vale``)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    out = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:MAX_SLUG].strip("-")
+    out = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(out) > MAX_SLUG:  # cut at a word boundary where there is one
+        cut = out[: MAX_SLUG + 1]
+        out = cut.rsplit("-", 1)[0] if "-" in cut[MAX_SLUG // 2 :] else cut[:MAX_SLUG]
+    out = out.strip("-")
     if not out:
         raise CaseFileError(
             f"the {what} has no letters or digits (A–Z, 0–9) to name the output file with", **(where or {})

@@ -80,7 +80,8 @@ def _items(inputs: Inputs, i: int, request):
             )
         chosen.append(item)
     order = list(rules.preservation)
-    return sorted(dict.fromkeys(chosen), key=lambda it: order.index(it.id))
+    unique = {it.id: it for it in chosen}
+    return sorted(unique.values(), key=lambda it: order.index(it.id))
 
 
 KIND = Kind(

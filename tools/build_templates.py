@@ -699,8 +699,8 @@ def _details(doc, record: str):
         para(doc, "Normal", f"**{label}** {{{{ {record}.{field} }}}}")
         tag(doc, "{%p endif %}")
     para(doc, "Small Print",
-         "Source: {{ " + record + ".citation }}. Last verified {{ " + record
-         + ".verified|long_date }}.")
+         "Source: {{ " + record + ".citation }} (last verified {{ " + record
+         + ".verified|long_date }}).")
 
 
 def _advisory_federal(doc):

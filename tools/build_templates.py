@@ -456,7 +456,14 @@ def _preservation_items(doc):
          "For the whole period{% if request.account %} and for account {{ request.account }}"
          "{% endif %}, please preserve:")
     tag(doc, '{%p for item in request["items"] %}')  # not request.items: dict.items
-    cited(doc, "Numbered Item", "{{ item.text }}", "item.citation", optional=True)
+    # Rule 16 and the federal P2P cases are authority only in a federal matter; an
+    # ISP's or network owner's items cite statutes that bind them in any matter.
+    p = para(doc, "Numbered Item", "{{ item.text }}")
+    p.add_run('{% if item.citation and (matter.is_federal or request.recipient.kind == "isp" '
+              'or request.recipient.kind == "third-party") %}')
+    p.add_run().add_break()
+    p.add_run("{{ item.citation }}").style = "Citation"
+    p.add_run("{% endif %}")
     tag(doc, "{%p endfor %}")
     para(doc, "Normal",
          "This request covers records in any form, paper or electronic, including backups and "
@@ -495,7 +502,8 @@ def _preservation_government(doc):
     tag(doc, '{%p if request.recipient.kind == "agency" or request.recipient.kind == "prosecutor" %}')
     para(doc, "Normal",
          "The records listed above are material to preparing the defense and fall within the "
-         "scope of discovery (see Fed. R. Crim. P. 16(a)(1)(E)). Some may be favorable to the defense, "
+         "scope of discovery{% if matter.is_federal %} (see Fed. R. Crim. P. 16(a)(1)(E)){% else %} "
+         "under the discovery law that governs this case{% endif %}. Some may be favorable to the defense, "
          "and evidence of that kind must be disclosed (*Brady v. Maryland*, 373 U.S. 83 "
          "(1963)).")
     para(doc, "Normal",

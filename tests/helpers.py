@@ -1,0 +1,33 @@
+"""Small helpers shared by the content tests: write a case next to the example firm,
+render it in memory, read the letter back as a reader would."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from drafting.docxtext import read_document, to_lines
+from drafting.render import Renderer
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+def write_case(folder: Path, text: str, name: str = "case.yaml") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    firm = folder / "firm.yaml"
+    if not firm.exists():
+        firm.write_text((EXAMPLES / "firm.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    path = folder / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def letters(kind: str, case: Path, *, date: str = "2026-11-28") -> dict[str, str]:
+    """``{file name: the whole text as lines joined}`` for each document the case yields."""
+    docs = Renderer().documents(kind, case, out_dir=case.parent / "out", letter_date=date)
+    return {d.path.name: "\n".join(to_lines(read_document(d.data))) for d in docs}
+
+
+def letter(kind: str, case: Path, **kw) -> str:
+    (text,) = letters(kind, case, **kw).values()
+    return text

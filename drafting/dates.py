@@ -37,6 +37,11 @@ def parse_date(value: object) -> dt.date:
     if not isinstance(value, str) or not value.strip():
         raise ValueError("expected a date such as 2026-11-28 or November 28, 2026")
     text = value.strip()
+    if _ISO_DATE.fullmatch(text):  # the common case, without dateutil's cost
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError as exc:
+            raise ValueError(f"not a valid date ({_reason(exc)})") from None
     try:
         results = {_parser.parse(text, default=d).date() for d in _SENTINELS}
     except (ValueError, OverflowError) as exc:
@@ -55,6 +60,9 @@ def parse_instant(value: object) -> dt.datetime:
         if not isinstance(value, str) or not value.strip():
             raise ValueError("expected a date and time with a time zone, e.g. 2026-09-14 03:22:10 -07:00")
         text = value.strip()
+        fast = _iso_instant(text)
+        if fast is not None:
+            return fast
         zone = None
         match = _IANA_SUFFIX.search(text)
         if match:
@@ -80,6 +88,23 @@ def parse_instant(value: object) -> dt.datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("the time has no time zone; add one (e.g. -07:00, UTC, or America/Chicago)")
     return moment
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_INSTANT = re.compile(r"(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) ?(Z|UTC|[+-]\d{2}:?\d{2})")
+
+
+def _iso_instant(text: str) -> dt.datetime | None:
+    """ISO 8601 with an offset (the form tools export), parsed without dateutil."""
+    match = _ISO_INSTANT.fullmatch(text)
+    if not match:
+        return None
+    zone = match.group(2)
+    zone = "+00:00" if zone in ("Z", "UTC") else zone
+    try:
+        return dt.datetime.fromisoformat(f"{match.group(1)}{zone}")
+    except ValueError:
+        return None  # let dateutil give the precise reason
 
 
 def _reason(exc: BaseException) -> str:

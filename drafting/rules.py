@@ -126,6 +126,7 @@ class Jurisdiction(_Model):
     name: Text
     scheme: Literal["tier", "level", "single"]
     levels: list[Level] = Field(min_length=1)
+    determined_by: Text  # completes "Determined by …" in the summary table
     decided_by: Text
     register_deadline: Text
     change_deadline: Text

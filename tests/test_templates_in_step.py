@@ -237,7 +237,7 @@ def _jurisdiction(code, name, scheme, full):
     return {
         "code": code, "name": name, "scheme": scheme,
         "levels": [_level(1, "Tier I", "15 years"), _level(3, "Tier III", "life")],
-        "decided_by": "the court", "register_deadline": "within 3 business days",
+        "determined_by": "the court", "decided_by": "the court", "register_deadline": "within 3 business days",
         "change_deadline": "within 3 business days", "verification_summary": "in person",
         "internet_identifiers": opt("collected, not published"), "travel": opt("21 days' notice"),
         "public_registry": opt("a public website"),

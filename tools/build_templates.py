@@ -640,7 +640,7 @@ def _advisory_summary(doc):
             "{% else %}To be assessed by counsel{% endif %}",
             "{% if charge.state_level %}**{{ charge.state_level.label }}**\n"
             "{{ charge.state_level.duration }}; verification {{ charge.state_level.verification }}"
-            "{% elif registration.state %}Determined by {{ registration.state.decided_by }}"
+            "{% elif registration.state %}Determined by {{ registration.state.determined_by }}"
             "{% else %}\u2014{% endif %}",
         ],
     )

@@ -77,6 +77,10 @@ IPAddress = Annotated[str, BeforeValidator(_ip)]
 Lines = Annotated[list[Text], Field(min_length=1)]
 
 
+def _none_is_empty(value: object) -> object:
+    return [] if value is None else value
+
+
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
 
@@ -228,7 +232,7 @@ class PreservationRequest(Model):
     recipient: Recipient
     account: Text | None = None
     period: Period
-    observations: list[Observation] = []
+    observations: Annotated[list[Observation], BeforeValidator(_none_is_empty)] = []
     items: list[Text] | None = None
     respond_within_days: Annotated[int, Field(ge=1, le=365)] = 10
 
@@ -241,7 +245,7 @@ class Case(Model):
     date: LetterDate | None = None
     matter: Matter
     client: Client
-    charges: list[Charge] = []
+    charges: Annotated[list[Charge], BeforeValidator(_none_is_empty)] = []  # `charges:` alone = none
     engagement: Engagement | None = None
     preservation: list[PreservationRequest] | None = None
     advisory: Advisory | None = None

@@ -25,7 +25,12 @@ def write_case(folder: Path, text: str, name: str = "case.yaml") -> Path:
 def letters(kind: str, case: Path, *, date: str = "2026-11-28") -> dict[str, str]:
     """``{file name: the whole text as lines joined}`` for each document the case yields."""
     docs = Renderer().documents(kind, case, out_dir=case.parent / "out", letter_date=date)
-    return {d.path.name: "\n".join(to_lines(read_document(d.data))) for d in docs}
+    return {d.path.name: text_of(d.data) for d in docs}
+
+
+def text_of(data: bytes, *, formatting: bool = False) -> str:
+    """The document's reader-level lines; non-breaking spaces (after §) read as spaces."""
+    return "\n".join(to_lines(read_document(data), formatting=formatting)).replace("\u00a0", " ")
 
 
 def letter(kind: str, case: Path, **kw) -> str:

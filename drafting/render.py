@@ -20,6 +20,11 @@ from .output import output_path, prepare_out_dir, slug, write_atomic
 from .rules import load_rules
 
 
+# Compiled templates for the life of the process, shared by every Renderer: compiling
+# is most of docxtpl's cost, and a template file that changes gets a new key.
+_COMPILED: dict[tuple, CompiledTemplate] = {}
+
+
 def bundled_templates() -> Path:
     """The templates shipped with the package (source checkout or installed wheel)."""
     here = Path(__file__).resolve().parent
@@ -56,7 +61,6 @@ class Renderer:
     def __init__(self, *, templates_dir: str | Path | None = None, firm_path: str | Path | None = None) -> None:
         self.templates_dir = Path(templates_dir) if templates_dir else None
         self.firm_path = Path(firm_path) if firm_path else None
-        self._templates: dict[tuple, CompiledTemplate] = {}
         self._firms: dict[Path, LoadedFirm] = {}
 
     # -- lookups ------------------------------------------------------------------
@@ -92,9 +96,9 @@ class Renderer:
         except OSError as exc:
             raise TemplateError(f"cannot be read ({exc.strerror})", file=path) from exc
         key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-        if key not in self._templates:
-            self._templates[key] = compile_template(path)
-        return self._templates[key]
+        if key not in _COMPILED:
+            _COMPILED[key] = compile_template(path)
+        return _COMPILED[key]
 
     # -- rendering ----------------------------------------------------------------
     def letters(self, kind_name: str, case: str | Path | LoadedCase, *, letter_date: object = None):

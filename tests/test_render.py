@@ -237,3 +237,18 @@ def test_letter_date_option_wins_over_the_case(tmp_path):
     bad = render("engagement", str(case), "--out", str(tmp_path / "o2"), "--templates", str(templates),
                  "--date", "2027-02-30")
     assert bad.exit_code == 1 and "--date: not a valid date" in bad.output
+
+
+def test_each_template_is_compiled_once_per_process(tmp_path, monkeypatch):
+    import drafting.render as render_module
+
+    calls = []
+    real = render_module.compile_template
+    monkeypatch.setattr(render_module, "compile_template", lambda path: calls.append(path) or real(path))
+    monkeypatch.setattr(render_module, "_COMPILED", {})
+    templates = tmp_path / "tpl"
+    make_template(templates, "engagement", FIELDS)
+    case = hostile_case(tmp_path / "c")
+    for i in range(3):
+        render_module.render_case("engagement", case, out_dir=tmp_path / f"o{i}", templates_dir=templates)
+    assert len(calls) == 1

@@ -11,6 +11,7 @@ removes their temporary files) and the manifest records what was done.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -48,10 +49,11 @@ class CaseOutcome:
     traceback: str | None = None  # for internal errors only; never in the manifest
     template: str | None = None
     firm: str | None = None
+    pdfs: list[str] = field(default_factory=list)  # PDFs made from the written documents
 
     @property
     def outputs(self) -> list[str]:
-        return sorted(self.written + self.skipped)
+        return sorted(self.written + self.skipped + self.pdfs)
 
 
 @dataclass
@@ -92,6 +94,10 @@ class BatchReport:
     @property
     def skipped(self) -> list[Path]:
         return [Path(p) for o in self.outcomes for p in o.skipped]
+
+    @property
+    def pdfs(self) -> list[Path]:
+        return [Path(p) for o in self.outcomes for p in o.pdfs]
 
 
 class BatchInterrupted(KeyboardInterrupt):
@@ -150,6 +156,17 @@ class _Settings:
         self.force = force
         self.stop = stop  # an Event: set on Ctrl-C, later cases are not started
         self.renderer = Renderer(templates_dir=templates_dir, firm_path=firm_path)
+        self._used: dict[str, tuple[str, str]] = {}
+
+    def template_for(self, case: Path) -> tuple[str, str]:
+        """The firm profile and template this case uses (the same for a whole folder)."""
+        from .render import get_kind
+
+        folder = os.path.dirname(case)
+        if folder not in self._used:
+            firm = self.renderer.firm_for(case)
+            self._used[folder] = (str(firm.path), str(self.renderer.template_path(get_kind(self.kind), firm)))
+        return self._used[folder]
 
 
 _worker: _Settings | None = None
@@ -202,21 +219,10 @@ def _run_case(s: _Settings, index: int, case: str) -> CaseOutcome:
             pass
     if outcome.status != FAILED or outcome.skipped:
         try:
-            firm = s.renderer.firm_for(path)
-            outcome.firm = str(firm.path)
-            outcome.template = str(s.renderer.template_path(s.renderer_kind(), firm))
+            outcome.firm, outcome.template = s.template_for(path)
         except (DraftingError, OSError):
             pass
     return outcome
-
-
-def _kind_of(settings: _Settings):
-    from .render import get_kind
-
-    return get_kind(settings.kind)
-
-
-_Settings.renderer_kind = _kind_of  # type: ignore[attr-defined]
 
 
 def error_record(exc: DraftingError) -> dict:
@@ -254,10 +260,10 @@ def run_batch(
     """Render every case, write ``<out>/manifest.json``, and report what happened.
 
     A failed case never stops the others. On Ctrl-C the manifest is still written and
-    ``BatchInterrupted`` (a ``KeyboardInterrupt``) carries the report. ``pdf`` is accepted
-    for symmetry with the CLI, which converts the written documents afterwards.
+    ``BatchInterrupted`` (a ``KeyboardInterrupt``) carries the report. With ``pdf`` the
+    written documents are then converted in one LibreOffice run and the PDFs added to
+    the manifest; a ``PdfError`` is raised after the manifest is written.
     """
-    del pdf  # conversion is the caller's step, after the documents are safe on disk
     from .dates import parse_date
     from .render import get_kind
 
@@ -298,7 +304,31 @@ def run_batch(
     report.seconds = time.monotonic() - started
     if interrupted:
         raise BatchInterrupted(report)
+    if pdf and report.written:
+        _add_pdfs(report, letter_date=letter_date)
+        report.seconds = time.monotonic() - started
     return report
+
+
+def _add_pdfs(report: BatchReport, *, letter_date) -> None:
+    """Convert the documents this batch wrote; record the PDFs that came out."""
+    from .pdf import convert_to_pdf
+
+    error = None
+    try:
+        pdfs = convert_to_pdf(report.written, report.out_dir)
+    except DraftingError as exc:
+        pdfs, error = getattr(exc, "converted", []), exc
+    made = {str(p.with_suffix(".docx")): str(p) for p in pdfs}
+    for o in report.outcomes:
+        for doc in o.written:
+            if doc in made:
+                o.pdfs.append(made[doc])
+                o.sha256[made[doc]] = _sha256_file(Path(made[doc]))
+    write_manifest(report, letter_date=letter_date)
+    if error is not None:
+        error.batch_report = report  # the documents are written; the caller may show them
+        raise error
 
 
 class _Tracker:
@@ -338,38 +368,56 @@ def _run_in_pool(cases, settings_args, jobs, stop, tracker) -> Iterator[CaseOutc
     stop.events.append(event)
     settings = _Settings(*settings_args, stop=event)
     _warm_up(settings, cases)
+    # What the parent built is shared copy-on-write; frozen, the workers' garbage
+    # collector never walks (and so never copies) it.
+    gc.freeze()
     chunks = _chunks(cases, jobs)
-    pending: dict[Future, list[tuple[int, str]]] = {}
+    retries: list[list[tuple[int, str]]] = []
+    pending: dict[Future, tuple[list[tuple[int, str]], bool]] = {}
     window = jobs * 3
-    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
+
+    def new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
                                    initargs=(settings,))
+
+    executor = new_pool()
+    executor.submit(int).result()  # start the workers now, before any thread of the caller's
+    gc.unfreeze()
     try:
         tracker.start()
         while True:
             while len(pending) < window and not stop.is_set():
-                chunk = next(chunks, None)
+                retry = bool(retries)
+                chunk = retries.pop() if retries else next(chunks, None)
                 if chunk is None:
                     break
-                pending[executor.submit(_run_chunk, chunk)] = chunk
+                pending[executor.submit(_run_chunk, chunk)] = (chunk, retry)
             if not pending:
                 break
             done, _ = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+            broken = False
             for future in done:
-                chunk = pending.pop(future)
+                chunk, retry = pending.pop(future)
                 try:
-                    results = future.result()
+                    yield from future.result()
                 except BrokenProcessPool:
-                    # A worker died (killed, out of memory): those cases are failures,
-                    # the rest go to a fresh pool.
-                    results = [_died(index, case) for index, case in chunk]
-                    executor.shutdown(wait=False, cancel_futures=False)
-                    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx,
-                                                   initializer=_init_worker, initargs=(settings,))
-                    requeue = list(pending.values())
-                    pending.clear()
-                    for lost in requeue:
-                        pending[executor.submit(_run_chunk, lost)] = lost
-                yield from results
+                    broken = True
+                    if retry:
+                        yield from (_died(index, case) for index, case in chunk)
+                    else:
+                        retries.extend([item] for item in chunk)
+            if broken:
+                # A worker died (killed, out of memory) and took the pool with it. The
+                # cases in flight are tried again one by one in a fresh pool; a case
+                # that breaks it a second time is a failure.
+                for chunk, retry in pending.values():
+                    if retry:
+                        yield from (_died(index, case) for index, case in chunk)
+                    else:
+                        retries.extend([item] for item in chunk)
+                pending.clear()
+                executor.shutdown(wait=False, cancel_futures=True)
+                executor = new_pool()
         executor.shutdown(wait=True)
     except BaseException:
         _kill_workers(executor)
@@ -396,9 +444,10 @@ def _warm_up(settings: _Settings, cases: list[Path]) -> None:
 
     renderer = settings.renderer
     try:
+        _, template = settings.template_for(cases[0])
         firm = renderer.firm_for(cases[0])
         load_rules(firm.folder(firm.firm.rules))
-        renderer.compiled(renderer.template_path(settings.renderer_kind(), firm))
+        renderer.compiled(Path(template))
     except (DraftingError, OSError):
         pass
 

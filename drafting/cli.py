@@ -132,6 +132,263 @@ def context(
     _say(json.dumps(data, indent=2, ensure_ascii=False))
 
 
+# --- batch -------------------------------------------------------------------------
+@app.command()
+@boundary
+def batch(
+    kind: str = typer.Argument(..., help="engagement, preservation or advisory."),
+    cases: List[Path] = typer.Argument(..., help="Case files (YAML), or folders of them."),
+    out: Path = OutOpt,
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: the number of CPUs)."),
+    date: Optional[str] = DateOpt,
+    firm: Optional[Path] = FirmOpt,
+    templates: Optional[Path] = TemplatesOpt,
+    force: bool = ForceOpt,
+    pdf: bool = PdfOpt,
+) -> None:
+    """Render many cases in parallel; write every good one, list the bad ones, keep a manifest."""
+    from .batch import BatchInterrupted, run_batch
+    from .errors import DraftingError
+
+    show = _BatchDisplay()
+    try:
+        report = run_batch(kind, cases, out_dir=out, jobs=jobs, letter_date=date, firm_path=firm,
+                           templates_dir=templates, force=force, pdf=pdf, on_progress=show.progress)
+    except DraftingError as exc:
+        done = getattr(exc, "batch_report", None)  # the documents were written; --pdf failed
+        if done is not None:
+            show.close()
+            show.summary(done)
+        raise
+    except BatchInterrupted as exc:
+        show.close()
+        show.summary(exc.report)
+        _err("interrupted; nothing half-written was left behind; "
+             f"the manifest lists what was done: {exc.report.manifest}")
+        raise typer.Exit(130) from None
+    finally:
+        show.close()
+    for path in report.pdfs:
+        _say(f"wrote {path}")
+    show.summary(report)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+class _BatchDisplay:
+    """A progress bar on a terminal, plain lines otherwise, and the summary table."""
+
+    def __init__(self) -> None:
+        self.bar = None
+        self.task = None
+        self.tty = sys.stderr.isatty()
+
+    def progress(self, event) -> None:
+        if self.tty:
+            self._bar(event)
+        elif event.outcome is not None:
+            self._line(event)
+
+    def _bar(self, event) -> None:
+        if self.bar is None:
+            from rich.console import Console
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn,
+                                       TextColumn, TimeRemainingColumn)
+            from rich.text import Text
+
+            class Rate(ProgressColumn):
+                def render(self, task) -> Text:
+                    speed = task.finished_speed or task.speed
+                    return Text(f"{speed:.0f} docs/s" if speed else "– docs/s")
+
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                TextColumn("documents"), Rate(), TimeRemainingColumn(),
+                                console=Console(stderr=True), transient=False)
+            self.bar.start()
+            self.task = self.bar.add_task("rendering", total=event.documents_expected)
+        self.bar.update(self.task, completed=event.documents_done, total=event.documents_expected)
+        if event.outcome is not None and event.outcome.status == "failed":
+            self.bar.console.print(f"failed: {_failure_text(event.outcome)}", style="red",
+                                   markup=False, highlight=False)
+
+    def _line(self, event) -> None:
+        o = event.outcome
+        head = f"[{event.cases_done}/{event.cases_total}]"
+        if o.status == "failed":
+            typer.echo(f"{head} failed {_failure_text(o)}", err=True)
+            return
+        for path in o.written:
+            typer.echo(f"{head} written {path}", err=True)
+        for path in o.skipped:
+            typer.echo(f"{head} skipped {path} (exists)", err=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+    def summary(self, report) -> None:
+        from rich.console import Console
+        from rich.table import Table
+
+        counts = Table(title=f"drafting batch {report.kind}: {len(report.outcomes)} case(s)", show_header=True)
+        for name in ("written", "skipped (already exist)", "failed", "not run"):
+            counts.add_column(name, justify="right")
+        counts.add_row(str(len(report.written)), str(len(report.skipped)), str(len(report.failed)),
+                       str(len(report.not_run)))
+        console = Console(highlight=False, soft_wrap=True)
+        console.print(counts)
+        if report.failed:
+            failures = Table(title="failures", show_header=True)
+            failures.add_column("file:line")
+            failures.add_column("field")
+            failures.add_column("message")
+            for o in report.failed:
+                e = o.error or {}
+                where = e.get("file") or o.case
+                if e.get("line"):
+                    where += f":{e['line']}"
+                message = e.get("message", "")
+                if e.get("more"):
+                    message += f" (and {len(e['more'])} more in this file)"
+                failures.add_row(where, e.get("field") or "", message)
+            console.print(failures)
+        bugs = [o for o in report.failed if o.internal]
+        for o in bugs:
+            if o.traceback:
+                sys.stderr.write(o.traceback)
+        if bugs:
+            _err(f"{len(bugs)} case(s) hit an internal error: that is a bug in drafting, not in the case; "
+                 "please report it with the traceback above")
+        console.print(f"manifest: {report.manifest}")
+
+
+def _failure_text(o) -> str:
+    e = o.error or {}
+    where = e.get("file") or o.case
+    if e.get("line"):
+        where += f":{e['line']}"
+    field = f" {e['field']}" if e.get("field") else ""
+    return f"{where}{field} — {e.get('message', '')}"
+
+
+# --- authoring and QA: check, preview, diff, new -----------------------------------
+@app.command()
+@boundary
+def check(
+    cases: Optional[List[Path]] = typer.Argument(
+        None, help="Case files (YAML) or folders of them; without any, lint the templates and rule data only."),
+    firm: Optional[Path] = FirmOpt,
+    templates: Optional[Path] = TemplatesOpt,
+    date: Optional[str] = DateOpt,
+) -> None:
+    """Validate cases, lint every template and flag stale rule data; writes nothing."""
+    from .lint import run_check
+
+    report = run_check(cases or [], firm_path=firm, templates_dir=templates, letter_date=date)
+    for finding in report.findings:
+        _say(f"{finding.severity}: {finding}")
+    summary = (f"checked {report.cases} case file(s), {len(report.templates)} template(s) and the rule data: "
+               f"{report.errors} error(s), {report.warnings} warning(s)")
+    if any(f.file in report.templates for f in report.findings):
+        summary += " (a template's line number is its paragraph number)"
+    _say(summary)
+    if report.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+@boundary
+def preview(
+    kind: str = typer.Argument(..., help="engagement, preservation or advisory."),
+    case: Path = typer.Argument(..., help="The case file (YAML)."),
+    date: Optional[str] = DateOpt,
+    firm: Optional[Path] = FirmOpt,
+    templates: Optional[Path] = TemplatesOpt,
+) -> None:
+    """The rendered document(s) as text in the terminal; writes nothing."""
+    import shutil
+
+    from .docxtext import read_document, to_text
+    from .render import Renderer
+
+    docs = Renderer(templates_dir=templates, firm_path=firm).documents(kind, case, out_dir=Path("out"),
+                                                                      letter_date=date)
+    width = min(shutil.get_terminal_size((100, 24)).columns, 100)
+    for i, doc in enumerate(docs):
+        if i:
+            _say("")
+        _say(f"=== {doc.path.name} " + "=" * max(3, width - len(doc.path.name) - 5))
+        _say(to_text(read_document(doc.data), width=width).rstrip("\n"))
+
+
+@app.command()
+@boundary
+def diff(
+    a: Path = typer.Argument(..., help="The first .docx."),
+    b: Path = typer.Argument(..., help="The second .docx."),
+) -> None:
+    """What a reader would see differ between two documents; exit 0 if none, 1 if any."""
+    from .docxdiff import diff_documents
+
+    lines = diff_documents(a, b, a_label=str(a), b_label=str(b))
+    if not lines:
+        _say("same: the documents read the same")
+        return
+    for line in lines:
+        _say(line)
+    raise typer.Exit(1)
+
+
+@app.command()
+@boundary
+def new(
+    case: Path = typer.Argument(..., help="The case file to create (YAML)."),
+    no_input: bool = typer.Option(False, "--no-input", help="Ask nothing; write the skeleton with placeholders."),
+) -> None:
+    """Scaffold a commented case file, asking for the essentials."""
+    from . import scaffold
+    from .errors import DraftingError
+    from .loading import find_firm
+
+    if case.exists():
+        raise DraftingError("already exists; drafting new never replaces a file", file=case)
+    if no_input:
+        text = scaffold.case_skeleton(None, None, None)
+    else:
+        text = scaffold.case_skeleton(
+            _ask("Client name", scaffold.client_name),
+            _ask("Matter id", scaffold.matter_id),
+            _ask("Jurisdiction (two-letter state code, or US for federal)", scaffold.jurisdiction),
+            _ask("Stage (investigation, charged, convicted)", scaffold.stage, "investigation"),
+            _ask("Kinds (engagement, preservation, advisory)", scaffold.kinds, "engagement,preservation,advisory"),
+        )
+    scaffold.write_case_file(case, text)
+    _say(f"wrote {case}")
+    todo = scaffold.fill_in_lines(text)
+    if todo:
+        _say("fill in the values marked FILL IN: " + ", ".join(f"{key} (line {n})" for n, key in todo))
+    try:
+        find_firm(case)
+    except DraftingError:
+        _say("put firm.yaml next to it or in a parent folder (or pass --firm)")
+    _say(f"then run: drafting check {case}")
+
+
+def _ask(text: str, check, default: Optional[str] = None):
+    """Prompt until ``check`` accepts the answer (it raises ValueError with the reason)."""
+
+    def convert(value):
+        if not isinstance(value, str):
+            return value
+        try:
+            return check(value)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from None
+
+    return typer.prompt(text, default=default, value_proc=convert)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -43,8 +43,12 @@ def parse_date(value: object) -> dt.date:
         except ValueError as exc:
             raise ValueError(f"not a valid date ({_reason(exc)})") from None
     try:
-        results = {_parser.parse(text, default=d).date() for d in _SENTINELS}
-    except (ValueError, OverflowError) as exc:
+        with warnings.catch_warnings():
+            # a time zone on a calendar date is irrelevant; don't print dateutil's warning
+            warnings.simplefilter("ignore", _parser.UnknownTimezoneWarning)
+            results = {_parser.parse(text, default=d).date() for d in _SENTINELS}
+    except (ValueError, ArithmeticError) as exc:
+        # ArithmeticError: dateutil overflows, or raises decimal.InvalidOperation on long digit runs
         raise ValueError(f"not a valid date ({_reason(exc)})") from None
     if len(results) != 1:
         raise ValueError("incomplete date: give the day, the month and the year")
@@ -76,7 +80,7 @@ def parse_instant(value: object) -> dt.datetime:
                 # an unknown abbreviation leaves the time naive; we report that below
                 warnings.simplefilter("ignore", _parser.UnknownTimezoneWarning)
                 results = {_parser.parse(text, default=d, tzinfos=_TZINFOS) for d in _SENTINELS}
-        except (ValueError, OverflowError) as exc:
+        except (ValueError, ArithmeticError) as exc:  # see parse_date
             raise ValueError(f"not a valid date and time ({_reason(exc)})") from None
         if len({r.date() for r in results}) != 1:
             raise ValueError("incomplete date: give the day, the month and the year")
@@ -108,6 +112,8 @@ def _iso_instant(text: str) -> dt.datetime | None:
 
 
 def _reason(exc: BaseException) -> str:
+    if isinstance(exc, ArithmeticError):  # "Python int too large …", "[<class 'decimal…'>]"
+        return "a number in it is out of range"
     text = str(exc.args[0]) if exc.args else str(exc)
     return text.split(":")[0]
 

@@ -61,18 +61,94 @@ def write_atomic(path: Path, data: bytes, *, force: bool) -> None:
 
     Without ``force`` an existing file is never replaced — the final step is a hard
     link, which fails if the name exists, so even a racing writer cannot be overwritten.
+    Where the system allows it (Linux ``O_TMPFILE``) the temporary file has no name until
+    it is complete, so even a crash or ``kill -9`` mid-write leaves nothing in ``--out``;
+    elsewhere it is a hidden ``.drafting-*.tmp`` that is removed on any error or Ctrl-C.
     """
     if not force and path.exists():
         raise OutputExistsError(path=path)
+    try:
+        if not _write_unnamed(path, data, force=force):
+            _write_named(path, data, force=force)
+    except OSError as exc:
+        raise OutputError(f"cannot write ({exc.strerror or exc})", file=path) from exc
+
+
+# errno values meaning "this system cannot do that here": fall back to a named temp file
+_UNSUPPORTED = {errno.EISDIR, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOENT, errno.EPERM,
+                errno.EXDEV}
+
+
+def _fill(fd: int, data: bytes) -> None:
+    os.fchmod(fd, 0o600)
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+    os.fsync(fd)
+
+
+def _write_unnamed(path: Path, data: bytes, *, force: bool) -> bool:
+    """Write through an ``O_TMPFILE``; False if the system cannot (nothing was written)."""
+    flag = getattr(os, "O_TMPFILE", None)
+    if flag is None:
+        return False
+    try:
+        fd = os.open(path.parent, flag | os.O_WRONLY | getattr(os, "O_CLOEXEC", 0), 0o600)
+    except OSError as exc:
+        if exc.errno in _UNSUPPORTED - {errno.ENOENT}:
+            return False
+        raise
+    try:
+        _fill(fd, data)
+        try:
+            return _name_unnamed(fd, path)
+        except FileExistsError:
+            if not force:
+                raise OutputExistsError(path=path) from None
+        # --force over an existing document: a named link for the moment of the rename
+        tmp = path.parent / f"{TEMP_PREFIX}{os.urandom(8).hex()}.tmp"
+        if not _name_unnamed(fd, tmp):
+            return False
+        try:
+            os.replace(tmp, path)
+        finally:
+            _unlink_quietly(tmp)
+        return True
+    finally:
+        os.close(fd)
+
+
+def _name_unnamed(fd: int, path: Path) -> bool:
+    """Give the ``O_TMPFILE`` ``fd`` the name ``path``; False if this system cannot."""
+    try:
+        os.link(f"/proc/self/fd/{fd}", path)  # linkat(AT_SYMLINK_FOLLOW)
+        return True
+    except OSError as exc:
+        if exc.errno not in _UNSUPPORTED:
+            raise
+    # Some sandboxes resolve /proc/self/fd on another mount (EXDEV): link the descriptor
+    # itself instead (linkat AT_EMPTY_PATH; Linux 6.10+, or with CAP_DAC_READ_SEARCH).
+    try:
+        import ctypes
+
+        linkat = ctypes.CDLL(None, use_errno=True).linkat
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, at_empty_path = -100, 0x1000
+    if linkat(fd, b"", at_fdcwd, os.fsencode(path), at_empty_path) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in _UNSUPPORTED:
+        return False
+    raise OSError(err, os.strerror(err), str(path))
+
+
+def _write_named(path: Path, data: bytes, *, force: bool) -> None:
     fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=path.parent)
     try:
         try:
-            os.fchmod(fd, 0o600)
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
-            os.fsync(fd)
+            _fill(fd, data)
         finally:
             os.close(fd)
         if force:
@@ -88,10 +164,12 @@ def write_atomic(path: Path, data: bytes, *, force: bool) -> None:
                 if path.exists():  # file system without hard links
                     raise OutputExistsError(path=path) from None
                 os.replace(tmp, path)
-    except OSError as exc:
-        raise OutputError(f"cannot write ({exc.strerror or exc})", file=path) from exc
     finally:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        _unlink_quietly(tmp)
+
+
+def _unlink_quietly(path: str | Path) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass

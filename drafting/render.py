@@ -7,6 +7,7 @@ rule data — for the life of the process, so a batch worker compiles each templ
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,10 +63,16 @@ class Renderer:
         self.templates_dir = Path(templates_dir) if templates_dir else None
         self.firm_path = Path(firm_path) if firm_path else None
         self._firms: dict[Path, LoadedFirm] = {}
+        self._firm_paths: dict[str, Path] = {}  # case folder -> its firm profile
 
     # -- lookups ------------------------------------------------------------------
     def firm_for(self, case_path: Path) -> LoadedFirm:
-        path = find_firm(case_path, self.firm_path).resolve()
+        # Found once per folder: a batch has hundreds of cases in one folder, and the
+        # search resolves every parent.
+        folder = os.path.abspath(os.path.dirname(case_path))
+        path = self._firm_paths.get(folder)
+        if path is None:
+            path = self._firm_paths[folder] = find_firm(Path(case_path), self.firm_path).resolve()
         if path not in self._firms:
             self._firms[path] = load_firm(path)
         return self._firms[path]

@@ -100,15 +100,34 @@ def parse_yaml(raw: bytes, path: str | Path) -> Located:
             line=mark.line + 1 if mark else None,
             col=mark.column + 1 if mark else None,
         ) from None
+    except yaml.reader.ReaderError as exc:
+        # A character YAML does not allow typed straight into the file. Its position is a
+        # byte offset with libyaml and a character offset without; the first occurrence
+        # of that character is the one the reader stopped at either way.
+        raise _unreadable_character(exc, text, path) from None
     except yaml.YAMLError as exc:
-        raise CaseFileError(f"YAML error: {exc}", file=path) from None
+        raise CaseFileError(f"YAML error: {exc}", file=path, line=1) from None
     except RecursionError:
-        raise CaseFileError("YAML nesting is too deep", file=path) from None
+        raise CaseFileError("YAML nesting is too deep", file=path, line=1) from None
     if node is None:
         raise CaseFileError("is empty", file=path, line=1)
     located = Located(path=path, data=None)
     located.data = _Walker(located).plain(node, (), 0)
     return located
+
+
+def _unreadable_character(exc, text: str, path: Path) -> CaseFileError:
+    char = chr(exc.character) if isinstance(exc.character, int) else None
+    index = text.find(char) if char else -1
+    if index < 0:
+        return CaseFileError(f"YAML error: {exc.reason}", file=path, line=1)
+    line = text.count("\n", 0, index) + 1
+    col = index - text.rfind("\n", 0, index)
+    what = "control character" if exc.character < 0x20 or 0x7F <= exc.character <= 0x9F else "character"
+    return CaseFileError(
+        f"contains the {what} U+{exc.character:04X}, which a YAML file cannot hold; remove it",
+        file=path, line=line, col=col,
+    )
 
 
 _PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")}
@@ -127,6 +146,7 @@ class _Walker:
     def __init__(self, located: Located) -> None:
         self.located = located
         self.count = 0
+        self.chars = 0
 
     def fail(self, message: str, node, loc: Path_) -> CaseFileError:
         mark = node.start_mark
@@ -151,6 +171,9 @@ class _Walker:
                     raise self.fail("YAML merge keys (<<) are not supported; write the keys out", key_node, loc)
                 if not isinstance(key_node, yaml.ScalarNode):
                     raise self.fail("keys must be plain words", key_node, loc)
+                if key_node.tag not in _PLAIN_TAGS:  # "!!python/object:x key: …" too
+                    tag = key_node.tag.replace("tag:yaml.org,2002:", "!!")
+                    raise self.fail(f"YAML tag {tag} is not allowed; case files hold plain data", key_node, loc)
                 key = key_node.value
                 child = loc + (key,)
                 if key in out:
@@ -169,4 +192,12 @@ class _Walker:
             return items
         if node.tag == "tag:yaml.org,2002:null" and not node.style:
             return None
+        # Without aliases the text of all values is shorter than the file; with them a
+        # small file can repeat one long value until it fills memory.
+        self.chars += len(node.value)
+        if self.chars > MAX_YAML_BYTES:
+            raise self.fail(
+                f"expands to more than {MAX_YAML_BYTES // (1024 * 1024)} MB of text (aliases?); not a case file",
+                node, loc,
+            )
         return node.value

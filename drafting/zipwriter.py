@@ -18,6 +18,9 @@ _DOS_DATE = (0 << 9) | (1 << 5) | 1  # 1980-01-01
 _STORED, _DEFLATED = 0, 8
 _UTF8_FLAG = 0x800
 COMPRESSION_LEVEL = 6
+# A letter's own parts are compressed once per letter: level 3 takes about a third of
+# level 6's time for ~10% more bytes (document.xml, 30 KB: 0.24 ms vs 0.86 ms).
+LETTER_LEVEL = 3
 
 # Already-compressed media gains nothing from deflate; store it.
 _STORE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".tif", ".tiff", ".emf.gz", ".wdp", ".zip", ".odttf")

@@ -1,0 +1,351 @@
+"""`drafting batch`: every good case written, every bad one named, nothing redone, a
+manifest that matches the files, and a clean stop on Ctrl-C. A small template built here
+keeps these tests independent of the wording of the bundled letters."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import stat
+from pathlib import Path
+
+import pytest
+from docx import Document
+from typer.testing import CliRunner
+
+from drafting import batch as batch_module
+from drafting.batch import BatchInterrupted, run_batch
+from drafting.cli import app
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+DATE = "2026-11-28"
+
+TEMPLATE_LINES = [
+    "{{ letter_date|long_date }}",
+    "Dear {{ client.salutation }}:",
+    "Matter {{ matter.id }} in {{ matter.jurisdiction_name }}",
+    "{%p for charge in charges %}",
+    "{{ charge.statute }}: {{ charge.title }}",
+    "{%p endfor %}",
+    "{{ attorney.name }}, {{ firm.name }}",
+]
+
+# The broken case: an unknown key on line 5.
+BROKEN = """\
+matter:
+  id: "2026-9999"
+  jurisdiction: CA
+  stage: charged
+  stagee: charged
+client:
+  name: Broken Case
+  address: ["1 Main St"]
+charges: []
+"""
+
+
+def good_case(i: int) -> str:
+    return f"""\
+matter:
+  id: "2026-{i:04d}"
+  jurisdiction: {"CA" if i % 2 else "TX"}
+  stage: charged
+client:
+  name: "Client {i} & <Sons>"
+  address: ["{i} Example Way", "Sacramento, CA 95818"]
+charges:
+  - offense: us-2252a-possession
+    counts: {1 + i % 3}
+"""
+
+
+@pytest.fixture
+def work(tmp_path: Path) -> dict[str, Path]:
+    """A template folder, a folder of 8 good cases + 1 broken one (with firm.yaml), an out folder."""
+    templates = tmp_path / "tpl"
+    templates.mkdir()
+    doc = Document()
+    for line in TEMPLATE_LINES:
+        doc.add_paragraph(line)
+    doc.save(templates / "advisory.docx")
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    (cases / "firm.yaml").write_text((EXAMPLES / "firm.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    for i in range(1, 9):
+        (cases / f"case-{i:02d}.yaml").write_text(good_case(i), encoding="utf-8")
+    (cases / "case-05-broken.yaml").write_text(BROKEN, encoding="utf-8")
+    return {"templates": templates, "cases": cases, "out": tmp_path / "out"}
+
+
+def batch(work: dict[str, Path], *extra: str, jobs: int = 2, out: Path | None = None):
+    args = ["batch", "advisory", str(work["cases"]), "--out", str(out or work["out"]),
+            "--templates", str(work["templates"]), "--date", DATE, "--jobs", str(jobs), *extra]
+    return CliRunner().invoke(app, args)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def manifest(out: Path) -> dict:
+    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+
+
+def docs(out: Path) -> dict[str, tuple[int, int]]:
+    """Each document's (inode, mtime_ns): a rewrite changes one or the other."""
+    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in sorted(out.glob("*.docx"))}
+
+
+GOOD_NAMES = [f"2026-{i:04d}-advisory.docx" for i in range(1, 9)]
+
+
+def test_good_cases_are_written_and_the_broken_one_is_named(work):
+    result = batch(work)
+    assert result.exit_code == 1, result.output
+    assert sorted(docs(work["out"])) == GOOD_NAMES
+    broken = work["cases"] / "case-05-broken.yaml"
+    assert f"{broken}:5 matter.stagee — unknown key 'stagee'" in result.output
+    assert "Traceback" not in result.output
+    text = "\n".join(p.text for p in Document(str(work["out"] / "2026-0003-advisory.docx")).paragraphs)
+    assert "Dear Client 3 & <Sons>:" in text and "November 28, 2026" in text
+
+
+def test_manifest_records_every_case_with_hashes_equal_to_the_files(work):
+    batch(work)
+    out = work["out"]
+    m = manifest(out)
+    assert m["kind"] == "advisory" and m["letter_date"] == DATE and m["version"]
+    assert m["template"] == {"path": str(work["templates"] / "advisory.docx"),
+                             "sha256": sha256(work["templates"] / "advisory.docx")}
+    assert m["firm"]["sha256"] == sha256(work["cases"] / "firm.yaml")
+    cases = m["cases"]
+    # input order: the folder's *.yaml sorted, firm.yaml left out
+    assert [Path(c["case"]).name for c in cases] == sorted(p.name for p in work["cases"].glob("case-*.yaml"))
+    by_status = {c["status"] for c in cases}
+    assert by_status == {"written", "failed"}
+    for c in cases:
+        assert c["case_sha256"] == sha256(Path(c["case"]))
+        if c["status"] == "written":
+            assert c["error"] is None and len(c["outputs"]) == 1
+            for output in c["outputs"]:
+                assert output["sha256"] == sha256(Path(output["path"]))
+        else:
+            assert c["outputs"] == []
+            assert c["error"] == {"file": c["case"], "line": 5, "col": 3, "field": "matter.stagee",
+                                  "message": "unknown key 'stagee'; did you mean 'stage'?"}
+    # no client data in the manifest beyond file names
+    assert "Client 3" not in (out / "manifest.json").read_text(encoding="utf-8")
+    assert stat.S_IMODE((out / "manifest.json").stat().st_mode) == 0o600
+
+
+def test_outputs_are_owner_only_and_no_temporary_file_is_left(work):
+    batch(work)
+    out = work["out"]
+    for path in out.iterdir():
+        assert not path.name.startswith(".drafting-"), path
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+
+def test_a_rerun_writes_nothing_and_after_a_fix_writes_only_the_fixed_case(work):
+    out = work["out"]
+    assert batch(work).exit_code == 1
+    before = docs(out)
+
+    rerun = batch(work)
+    assert rerun.exit_code == 1  # the broken case is still broken
+    assert docs(out) == before
+    statuses = {Path(c["case"]).name: c["status"] for c in manifest(out)["cases"]}
+    assert statuses.pop("case-05-broken.yaml") == "failed"
+    assert set(statuses.values()) == {"skipped"}
+    # skipped documents are still recorded with what is on disk
+    for c in manifest(out)["cases"]:
+        for output in c["outputs"]:
+            assert output["sha256"] == sha256(Path(output["path"]))
+
+    fixed = work["cases"] / "case-05-broken.yaml"
+    fixed.write_text(BROKEN.replace("  stagee: charged\n", ""), encoding="utf-8")
+    after_fix = batch(work)
+    assert after_fix.exit_code == 0, after_fix.output
+    now = docs(out)
+    assert set(now) - set(before) == {"2026-9999-advisory.docx"}
+    assert {k: now[k] for k in before} == before
+    written = [c for c in manifest(out)["cases"] if c["status"] == "written"]
+    assert [Path(c["case"]).name for c in written] == ["case-05-broken.yaml"]
+
+    again = batch(work)
+    assert again.exit_code == 0
+    assert docs(out) == now
+    assert {c["status"] for c in manifest(out)["cases"]} == {"skipped"}
+
+
+def test_force_rewrites_every_document(work):
+    out = work["out"]
+    batch(work)
+    before = docs(out)
+    result = batch(work, "--force")
+    assert result.exit_code == 1
+    after = docs(out)
+    assert set(after) == set(before)
+    assert all(after[name] != before[name] for name in before)
+    statuses = [c["status"] for c in manifest(out)["cases"]]
+    assert statuses.count("written") == 8
+
+
+def test_one_worker_and_two_give_byte_identical_documents(work, tmp_path):
+    batch(work, jobs=1, out=tmp_path / "one")
+    batch(work, jobs=2, out=tmp_path / "two")
+    one = {p.name: p.read_bytes() for p in (tmp_path / "one").glob("*.docx")}
+    two = {p.name: p.read_bytes() for p in (tmp_path / "two").glob("*.docx")}
+    assert sorted(one) == GOOD_NAMES
+    assert one == two
+
+
+def test_plain_progress_lines_when_not_a_terminal(work):
+    result = batch(work)
+    lines = [line for line in result.output.splitlines() if line.startswith("[")]
+    assert len(lines) == 9
+    assert any(line.startswith("[") and "/9] written " in line and "-advisory.docx" in line for line in lines)
+    assert any("/9] failed " in line and "case-05-broken.yaml:5" in line for line in lines)
+
+
+def test_an_unexpected_error_fails_that_case_only_and_is_called_a_bug(work, monkeypatch):
+    from drafting.render import Renderer
+
+    real = Renderer.render_case
+
+    def flaky(self, kind, case_path, **options):
+        if Path(case_path).name == "case-02.yaml":
+            raise RuntimeError("boom")
+        return real(self, kind, case_path, **options)
+
+    # workers are forked, so they inherit the patch
+    monkeypatch.setattr(Renderer, "render_case", flaky)
+    result = batch(work)
+    assert result.exit_code == 1
+    assert len(docs(work["out"])) == 7
+    failed = {Path(c["case"]).name: c["error"]["message"] for c in manifest(work["out"])["cases"]
+              if c["status"] == "failed"}
+    assert failed["case-02.yaml"] == "internal error: RuntimeError: boom"
+    assert "bug in drafting" in result.output
+
+
+def test_two_cases_with_one_matter_id_are_not_both_reported_as_done(work):
+    (work["cases"] / "case-09.yaml").write_text(good_case(1), encoding="utf-8")  # same id as case-01
+    result = batch(work)
+    assert result.exit_code == 1
+    cases = {Path(c["case"]).name: c for c in manifest(work["out"])["cases"]}
+    assert cases["case-01.yaml"]["status"] == "written"
+    assert cases["case-09.yaml"]["status"] == "failed"
+    assert "same document as" in cases["case-09.yaml"]["error"]["message"]
+    out = work["out"] / "2026-0001-advisory.docx"
+    assert cases["case-01.yaml"]["outputs"] == [{"path": str(out), "sha256": sha256(out)}]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_ctrl_c_stops_cleanly_and_the_manifest_says_what_was_done(work, monkeypatch, jobs):
+    real_done = batch_module._Tracker.done
+
+    def done_then_interrupt(self, outcome):
+        real_done(self, outcome)
+        if self.cases == 2:
+            os.kill(os.getpid(), signal.SIGINT)  # as if the user pressed Ctrl-C
+
+    monkeypatch.setattr(batch_module._Tracker, "done", done_then_interrupt)
+    out = work["out"]
+    with pytest.raises(BatchInterrupted) as caught:
+        run_batch("advisory", [work["cases"]], out_dir=out, jobs=jobs, letter_date=DATE,
+                  templates_dir=work["templates"])
+    report = caught.value.report
+    assert report.interrupted
+    m = manifest(out)
+    statuses = [c["status"] for c in m["cases"]]
+    assert "not-run" in statuses
+    assert len(statuses) == 9
+    # every document on disk is whole and recorded; nothing half-written
+    recorded = {o["path"]: o["sha256"] for c in m["cases"] for o in c["outputs"]}
+    on_disk = {str(p): sha256(p) for p in out.glob("*.docx")}
+    assert on_disk == recorded
+    assert not list(out.glob(".drafting-*"))
+    # the rest is done by running again
+    monkeypatch.undo()
+    result = batch(work)
+    assert result.exit_code == 1
+    assert sorted(docs(out)) == GOOD_NAMES
+
+
+def test_ctrl_c_exits_130_from_the_command_line(work, monkeypatch):
+    def interrupt(self, outcome):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch_module._Tracker, "done", interrupt)
+    result = batch(work, jobs=1)
+    assert result.exit_code == 130
+    assert "interrupted" in result.output
+    assert (work["out"] / "manifest.json").exists()
+
+
+def test_single_files_and_folders_can_be_mixed_and_missing_files_fail_alone(work):
+    cases = work["cases"]
+    args = ["batch", "advisory", str(cases / "case-01.yaml"), str(cases / "nope.yaml"), str(cases / "case-02.yaml"),
+            "--out", str(work["out"]), "--templates", str(work["templates"]), "--date", DATE]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1
+    assert sorted(docs(work["out"])) == GOOD_NAMES[:2]
+    assert f"{cases / 'nope.yaml'}" in result.output and "file not found" in result.output
+
+
+def test_an_empty_folder_is_an_error(tmp_path, work):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = CliRunner().invoke(app, ["batch", "advisory", str(empty), "--out", str(work["out"])])
+    assert result.exit_code == 1
+    assert "no case files" in result.output
+
+
+def test_pdf_copies_of_written_documents_are_in_the_manifest(work, monkeypatch):
+    import drafting.pdf
+
+    converted = []
+
+    def fake_convert(paths, out_dir):  # LibreOffice itself is tested in test_pdf.py
+        converted.extend(paths)
+        pdfs = []
+        for path in paths:
+            pdf = Path(path).with_suffix(".pdf")
+            pdf.write_bytes(b"%PDF-1.7 " + Path(path).name.encode())
+            pdfs.append(pdf)
+        return pdfs
+
+    monkeypatch.setattr(drafting.pdf, "convert_to_pdf", fake_convert)
+    result = batch(work, "--pdf")
+    assert result.exit_code == 1  # the broken case
+    assert sorted(p.name for p in converted) == GOOD_NAMES
+    m = manifest(work["out"])
+    for c in m["cases"]:
+        if c["status"] == "written":
+            paths = [o["path"] for o in c["outputs"]]
+            assert [Path(p).suffix for p in paths] == [".docx", ".pdf"]
+            for output in c["outputs"]:
+                assert output["sha256"] == sha256(Path(output["path"]))
+    # a rerun converts nothing: nothing new was written
+    converted.clear()
+    batch(work, "--pdf")
+    assert converted == []
+
+
+def test_a_pdf_failure_still_leaves_the_documents_and_the_manifest(work, monkeypatch):
+    import drafting.pdf
+    from drafting.errors import PdfError
+
+    def no_office(paths, out_dir):
+        raise PdfError(drafting.pdf.NOT_INSTALLED)
+
+    monkeypatch.setattr(drafting.pdf, "convert_to_pdf", no_office)
+    result = batch(work, "--pdf")
+    assert result.exit_code == 1
+    assert "LibreOffice is not installed" in result.output
+    assert "written" in result.output  # the summary is shown
+    assert sorted(docs(work["out"])) == GOOD_NAMES
+    assert {c["status"] for c in manifest(work["out"])["cases"]} == {"written", "failed"}

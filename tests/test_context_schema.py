@@ -1,0 +1,144 @@
+"""The context model (drafting/context_schema.py) is in step with the builders and with
+docs/CONTEXT.md: every name a real context has is in the model, every required name of
+the model is in every real context, and every name the documentation lists is modelled."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from drafting import context_schema as cs
+from drafting.environment import Missing, Record
+from drafting.loading import load_case
+from drafting.render import Renderer
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = sorted((ROOT / "examples" / "cases").glob("*.yaml"))
+KINDS = ("engagement", "preservation", "advisory")
+
+
+def _contexts():
+    for case in CASES:
+        loaded = load_case(case)
+        for kind in KINDS:
+            if kind == "advisory" or getattr(loaded.case, kind) is not None:
+                yield pytest.param(case, kind, id=f"{case.stem}-{kind}")
+
+
+@pytest.mark.parametrize("case,kind", list(_contexts()))
+def test_real_contexts_match_the_model(case, kind):
+    _, letters = Renderer().letters(kind, case)
+    assert letters
+    for stem, letter in letters:
+        assert cs.conformance(kind, letter.context) == [], stem
+
+
+def test_the_examples_exercise_the_model():
+    """Every optional field and both sides of every bool appear in some example, so the
+    test above really compares each name with the builders' output."""
+    seen: dict[str, set] = {}
+
+    def walk(node: cs.Node, value, path: str) -> None:
+        seen.setdefault(path, set()).add("missing" if isinstance(value, Missing) else "given")
+        if isinstance(value, Missing):
+            return
+        if node.type == "record":
+            for name, child in node.fields.items():
+                walk(child, value.fields()[name], cs._join(path, name))
+        elif node.type == "list":
+            for item in value:
+                walk(node.item, item, f"{path}[]")
+        elif node.type == "bool":
+            seen[path].add(value)
+
+    for param in _contexts():
+        case, kind = param.values
+        for _, letter in Renderer().letters(kind, case)[1]:
+            walk(cs.schema(kind), Record("", letter.context), "")
+    given = {p for p, s in seen.items() if "given" in s}
+    missing = {p for p, s in seen.items() if "missing" in s}
+    for path in ("matter.court", "matter.case_number", "client.email", "attorney.phone",
+                 "engagement.costs_deposit", "engagement.fee.amount", "engagement.fee.rate",
+                 "request.account", "request.recipient.email", "request.observations[].port",
+                 "charges[].offense_id", "charges[].penalty", "charges[].state_level"):
+        assert path in given and path in missing, f"no example case both gives and leaves out {path}"
+    assert {True, False} <= seen["matter.is_federal"]
+    assert {True, False} <= seen["charges[].known"]
+
+
+def test_departures_from_the_model_are_reported():
+    context = cs.sample_context("engagement")
+    matter = context["matter"].fields()
+    matter["courtt"] = "typo"
+    matter["stage"] = "sentencing"
+    matter["id"] = Missing("matter.id")
+    context["matter"] = Record("matter", matter)
+    del context["charges_heading"]
+    fee = context["engagement"].fee.fields()
+    fee["rate"] = 450  # a flat fee has no rate
+    eng = context["engagement"].fields()
+    eng["fee"] = Record("engagement.fee", fee)
+    context["engagement"] = Record("engagement", eng)
+    problems = cs.conformance("engagement", context)
+    assert "matter.courtt: in the context but not in the model" in problems
+    assert "matter.stage: 'sentencing' is not one of 'investigation', 'charged', 'convicted'" in problems
+    assert "matter.id: Missing, but the model says it is required" in problems
+    assert "charges_heading: in the model but not in the context" in problems
+    assert any(p.startswith("engagement.fee.rate: present, but the model says it is Missing unless type")
+               for p in problems)
+    assert "engagement.fee.rate: 450 is not an amount of money" in problems
+
+
+def _documented(section: str) -> set[str]:
+    text = (ROOT / "docs" / "CONTEXT.md").read_text(encoding="utf-8")
+    body = text.split(f"## {section}", 1)[1].split("```", 2)[1]
+    aliases = {"charge": "charges[]", "obs": "request.observations[]", "item": "request.items[]"}
+    names = set()
+    for line in body.splitlines():
+        column = re.split(r"\s{2,}", line.strip(), maxsplit=1)[0]  # the names, before the description
+        for token in re.findall(r"(?<![\w.])([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*)", column):
+            root, _, rest = token.partition(".")
+            if root in aliases:
+                token = aliases[root] + ("." + rest if rest else "")
+            names.add(token)
+    return names
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_documented_name_is_modelled(kind):
+    modelled = {path for path, _ in cs.walk(cs.schema(kind))}
+    documented = _documented("Every kind") | _documented(f"`{kind}`")
+    documented = {n for n in documented if n.split(".")[0].split("[")[0] in cs.schema(kind).fields}
+    assert len(documented) > 20
+    assert sorted(documented - modelled) == []
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_generated_contexts_are_valid_and_bounded(kind):
+    variants = cs.coverage_variants(kind)
+    assert 10 < len(variants) < 60
+    descriptions = [v.description for v in variants]
+    assert len(set(descriptions)) == len(descriptions)
+    for variant in variants:
+        assert cs.conformance(kind, cs.sample_context(kind, variant)) == [], variant.description
+
+
+def test_generated_contexts_cover_branches_and_loop_lengths():
+    by_name = {v.description: v for v in cs.coverage_variants("engagement")}
+    base = cs.sample_context("engagement")
+    assert len(base["charges"]) == 3 and base["matter"].court
+    assert base["engagement"].fee.type == "flat" and isinstance(base["engagement"].fee.rate, Missing)
+    hourly = cs.sample_context("engagement", by_name["engagement.fee.type is 'hourly'"])
+    assert hourly["engagement"].fee.rate and isinstance(hourly["engagement"].fee.amount, Missing)
+    bare = cs.sample_context("engagement", by_name["every optional field is Missing"])
+    assert isinstance(bare["matter"].court, Missing) and bare["client"].name  # required stays
+    assert cs.sample_context("engagement", by_name["charges is empty"])["charges"] == []
+    assert len(cs.sample_context("engagement", by_name["charges has one item"])["charges"]) == 1
+    assert "client.address is empty" not in by_name  # a client always has an address
+    free = cs.sample_context("engagement", by_name["charges[].known is false"])
+    assert isinstance(free["charges"][0].offense_id, Missing)
+    federal = cs.sample_context("advisory", next(v for v in cs.coverage_variants("advisory")
+                                                 if v.description == "advisory.state is 'US'"))
+    assert isinstance(federal["registration"].state, Missing)

@@ -283,7 +283,7 @@ def check(
     date: Optional[str] = DateOpt,
 ) -> None:
     """Validate cases, lint every template and flag stale rule data; writes nothing."""
-    from .lint import run_check
+    from .check import run_check
 
     report = run_check(cases or [], firm_path=firm, templates_dir=templates, letter_date=date)
     for finding in report.findings:

@@ -4,6 +4,7 @@ owner-only files, written whole or not at all, never over an existing file unles
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import re
 import tempfile
@@ -129,12 +130,11 @@ def _name_unnamed(fd: int, path: Path) -> bool:
             raise
     # Some sandboxes resolve /proc/self/fd on another mount (EXDEV): link the descriptor
     # itself instead (linkat AT_EMPTY_PATH; Linux 6.10+, or with CAP_DAC_READ_SEARCH).
-    try:
-        import ctypes
-
-        linkat = ctypes.CDLL(None, use_errno=True).linkat
-    except (OSError, AttributeError):
+    linkat = _linkat()
+    if linkat is None:
         return False
+    import ctypes
+
     at_fdcwd, at_empty_path = -100, 0x1000
     if linkat(fd, b"", at_fdcwd, os.fsencode(path), at_empty_path) == 0:
         return True
@@ -142,6 +142,17 @@ def _name_unnamed(fd: int, path: Path) -> bool:
     if err in _UNSUPPORTED:
         return False
     raise OSError(err, os.strerror(err), str(path))
+
+
+@functools.cache
+def _linkat():
+    """libc's ``linkat``, or None where there is no such thing."""
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).linkat
+    except (OSError, AttributeError):
+        return None
 
 
 def _write_named(path: Path, data: bytes, *, force: bool) -> None:

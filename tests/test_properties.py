@@ -251,7 +251,7 @@ def hostile_values(draw) -> dict[str, str]:
     return values
 
 
-@settings(max_examples=60, **SETTINGS)
+@settings(max_examples=50, **SETTINGS)
 @given(values=hostile_values())
 @example(values={key: marked(f"f{i}", "".join(HOSTILE_PIECES[i::len(FIELDS)]))
                  for i, key in enumerate(FIELDS)})
@@ -263,11 +263,8 @@ def test_every_text_field_reaches_every_kind_verbatim(values):
         expected = as_written(values[key])
         for kind in kinds:
             for text in texts[kind]:
+                # verbatim also means never evaluated: "{{ 7*7 }}" stays, no "49" in its place
                 assert expected in text, f"{path} lost or changed in the {kind} letter: {values[key]!r}"
-    # Data is never evaluated: no "49" from {{ 7*7 }} unless the data itself had one.
-    every_value = "".join(values.values())
-    if "49" not in every_value:
-        assert not any("49" in t for ts in texts.values() for t in ts)
 
 
 @pytest.fixture(scope="module")
@@ -337,7 +334,7 @@ TEXT_FIELDS = list(FIELDS)
 def test_text_xml_cannot_hold_is_refused_naming_the_field(field, bad, before, after):
     file, path, _kinds = FIELDS[field]
     values = plain_values()
-    values[field] = "x" + before + bad + after
+    values[field] = "x" + before + "S3CR3T" + bad + after
     with tempfile.TemporaryDirectory() as tmp:
         case = write_files(Path(tmp), values)
         with pytest.raises(CaseFileError) as info:
@@ -349,6 +346,8 @@ def test_text_xml_cannot_hold_is_refused_naming_the_field(field, bad, before, af
     text = case_text(values) if file == "case" else firm_text(values)
     assert error.line == line_of(text, yaml_quoted(values[field]))
     assert f"U+{ord(bad):04X}" in error.message and "cannot hold" in error.message
+    # Confidential: the error says where, not what the client's text is.
+    assert "S3CR3T" not in str(error)
 
 
 @pytest.mark.parametrize("surrogate", LONE_SURROGATES)

@@ -29,7 +29,7 @@ def build(inputs: Inputs) -> list[Letter]:
     used: dict[str, int] = {}
     base = common_context(inputs, "preservation")
     for i, request in enumerate(inputs.loaded.case.preservation):
-        path = f"request"
+        path = "request"
         kind = request.recipient.kind
         items = _items(inputs, i, request)
         observations = sorted(request.observations, key=lambda o: (o.at.astimezone(dt.timezone.utc), o.ip))

@@ -1,0 +1,157 @@
+"""``drafting check``: validate cases for every kind they have data for, lint every
+template in use, and flag stale rule data. Writes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import DraftingError, TemplateError
+from .lint import Finding, lint_template
+
+@dataclass
+class CheckReport:
+    """What ``drafting check`` found, in the order found."""
+
+    findings: list[Finding]
+    cases: int
+    templates: list[str]
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity == "error" for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity == "warning" for f in self.findings)
+
+
+_NOWHERE = Path("out")  # documents are built in memory; the folder only names them
+
+
+def run_check(cases: list[str | Path], *, firm_path: str | Path | None = None,
+              templates_dir: str | Path | None = None, letter_date: object = None) -> CheckReport:
+    """Validate each case for every kind it has data for, lint every template in use
+    (bundled, the firms', ``templates_dir``) and flag stale rule data. Writes nothing."""
+    from .dates import parse_date
+    from .kinds import KINDS
+    from .loading import load_case, load_firm
+    from .render import Renderer, bundled_templates
+
+    explicit = None
+    if letter_date is not None:
+        try:
+            explicit = parse_date(letter_date)
+        except ValueError as exc:
+            raise DraftingError(f"--date: {exc}") from None
+    renderer = Renderer(templates_dir=templates_dir, firm_path=firm_path)
+    findings: list[Finding] = []
+    templates: dict[str, str] = {str(bundled_templates() / k.template_name): k.name for k in KINDS.values()}
+    deferred: dict[str, list[Finding]] = {}  # render errors a template lint may explain better
+    rule_dates: dict[Path | None, dt.date] = {}
+
+    def use_firm(firm, when: dt.date) -> None:
+        for kind in KINDS.values():
+            try:
+                templates.setdefault(str(renderer.template_path(kind, firm)), kind.name)
+            except DraftingError as exc:
+                findings.extend(Finding.from_error(exc))
+        folder = firm.folder(firm.firm.rules) if firm is not None else None
+        rule_dates[folder] = max(rule_dates.get(folder, when), when)
+
+    cases = _case_files(cases)
+    for profile in [c for c in cases if c.name == "firm.yaml"]:
+        # `drafting check cases/*.yaml` sweeps in the firm profile: check it as one.
+        try:
+            use_firm(load_firm(profile), explicit or dt.date.today())
+        except DraftingError as exc:
+            findings.extend(Finding.from_error(exc))
+    cases = [c for c in cases if c.name != "firm.yaml"]
+    for case in cases:
+        try:
+            loaded = load_case(case)
+            when = explicit or loaded.case.date or dt.date.today()
+            firm = renderer.firm_for(loaded.path)
+        except DraftingError as exc:
+            findings.extend(Finding.from_error(exc))
+            continue
+        use_firm(firm, when)
+        for kind in KINDS.values():
+            if any(getattr(loaded.case, section) is None for section in kind.sections):
+                continue  # the case has no data for this kind: nothing to check
+            try:
+                renderer.documents(kind.name, loaded, out_dir=_NOWHERE, letter_date=when)
+            except TemplateError as exc:
+                deferred.setdefault(exc.file or "", []).extend(Finding.from_error(exc))
+            except DraftingError as exc:
+                findings.extend(Finding.from_error(exc))
+    today = explicit or dt.date.today()
+    if firm_path is not None and not cases:
+        try:
+            use_firm(load_firm(firm_path), today)
+        except DraftingError as exc:
+            findings.extend(Finding.from_error(exc))
+    elif templates_dir is not None and not cases:
+        use_firm(None, today)
+    rule_dates.setdefault(None, max(rule_dates.values(), default=today))
+
+    for path, kind in templates.items():
+        linted = _lint_cached(path, kind)
+        explained = deferred.pop(path, [])
+        if not any(f.severity == "error" for f in linted):
+            linted += explained
+        findings.extend(linted)
+    for leftover in deferred.values():
+        findings.extend(leftover)
+    findings.extend(_stale_rules(rule_dates))
+    return CheckReport(list(dict.fromkeys(findings)), len(cases), list(templates))
+
+
+def _lint_cached(path: str, kind: str) -> list[Finding]:
+    """``lint_template``, remembered while the file is unchanged (a process may check many times)."""
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return lint_template(path, kind)
+    return list(_lint_by_stamp(path, kind, stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=64)
+def _lint_by_stamp(path: str, kind: str, _mtime: int, _size: int) -> tuple[Finding, ...]:
+    return tuple(lint_template(path, kind))
+
+
+def _case_files(cases: list[str | Path]) -> list[Path]:
+    """Case files as given; a folder means its ``*.yaml`` (a firm profile is not a case)."""
+    out: list[Path] = []
+    for case in map(Path, cases):
+        if case.is_dir():
+            out.extend(p for p in sorted(case.glob("*.yaml")) if p.name != "firm.yaml")
+        else:
+            out.append(case)
+    return out
+
+
+def _stale_rules(rule_dates: dict[Path | None, dt.date]) -> list[Finding]:
+    from .rules import load_rules
+
+    out: list[Finding] = []
+    seen: set[tuple[str, int]] = set()
+    for folder, as_of in rule_dates.items():
+        try:
+            book = load_rules(folder)
+        except DraftingError as exc:
+            out.extend(Finding.from_error(exc))
+            continue
+        for record in sorted(book.stale(as_of), key=lambda r: (str(r.file), r.line)):
+            key = (str(record.file), record.line)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(Finding(str(record.file), record.line, "warning",
+                               f"{record.kind} {record.id} was last verified {record.verified.isoformat()}, more "
+                               f"than a year before the letter date ({as_of.isoformat()}); confirm it is still right and "
+                               "update its verified: date"))
+    return out

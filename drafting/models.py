@@ -53,6 +53,8 @@ def _money(value: object) -> Decimal:
 
 
 def _code(value: object) -> str:
+    if value is None or not str(value).strip():
+        raise ValueError("is empty; give a two-letter state code (CA, NY, TX, FL …) or US for a federal matter")
     code = str(value).strip().upper()
     if code not in NAMES:
         raise ValueError(

@@ -1,7 +1,8 @@
 """Many cases at once (``drafting batch``): parallel, failure-isolated, resumable.
 
 Workers are forked from a parent that has already imported the package and compiled
-the template, so each starts warm and shares the compiled template copy-on-write. Each
+the template (in a helper process, while the parent imports), so each starts warm and
+shares the compiled template copy-on-write instead of compiling its own. Each
 worker writes its own documents and sends back only a small ``CaseOutcome``; the parent
 never holds a document, so memory stays flat however many cases there are. A bad case
 is recorded and the batch goes on; existing documents are skipped unless ``force``; a
@@ -264,20 +265,31 @@ def run_batch(
     written documents are then converted in one LibreOffice run and the PDFs added to
     the manifest; a ``PdfError`` is raised after the manifest is written.
     """
+    started = time.monotonic()
+    cases = expand_inputs(inputs)
+    jobs = max(1, min(jobs or default_jobs(), len(cases)))
+    ahead = _CompileAhead(kind, templates_dir) if jobs > 1 and hasattr(os, "fork") else None
+    try:
+        return _run_batch(kind, cases, ahead, out_dir=Path(out_dir), jobs=jobs, letter_date=letter_date,
+                          firm_path=firm_path, templates_dir=templates_dir, force=force, pdf=pdf,
+                          on_progress=on_progress, started=started)
+    finally:
+        if ahead is not None:
+            ahead.close()
+
+
+def _run_batch(kind, cases, ahead, *, out_dir, jobs, letter_date, firm_path, templates_dir, force, pdf,
+               on_progress, started) -> BatchReport:
     from .dates import parse_date
     from .render import get_kind
 
-    started = time.monotonic()
     get_kind(kind)  # an unknown kind is a usage error before anything runs
     if letter_date is not None:
         try:
             letter_date = parse_date(letter_date)
         except ValueError as exc:
             raise DraftingError(f"--date: {exc}") from None
-    cases = expand_inputs(inputs)
-    out_dir = Path(out_dir)
     prepare_out_dir(out_dir)
-    jobs = max(1, min(jobs or default_jobs(), len(cases)))
 
     outcomes: list[CaseOutcome] = [CaseOutcome(index=i, case=str(p)) for i, p in enumerate(cases)]
     tracker = _Tracker(len(cases), on_progress)
@@ -288,7 +300,7 @@ def run_batch(
     try:
         with _deferred_sigint(stop):
             runner = _run_in_process if jobs == 1 else _run_in_pool
-            for outcome in runner(cases, settings_args, jobs, stop, tracker):
+            for outcome in runner(cases, settings_args, jobs, stop, tracker, ahead):
                 outcomes[outcome.index] = outcome
                 tracker.done(outcome)
     except KeyboardInterrupt:
@@ -353,21 +365,21 @@ class _Tracker:
             self.callback(BatchProgress(self.cases, self.total, self.documents, expected, outcome))
 
 
-def _run_in_process(cases, settings_args, jobs, stop, tracker) -> Iterator[CaseOutcome]:
+def _run_in_process(cases, settings_args, jobs, stop, tracker, ahead) -> Iterator[CaseOutcome]:
     settings = _Settings(*settings_args, stop=stop)
     tracker.start()
     for index, case in enumerate(cases):
         yield _run_case(settings, index, str(case))
 
 
-def _run_in_pool(cases, settings_args, jobs, stop, tracker) -> Iterator[CaseOutcome]:
+def _run_in_pool(cases, settings_args, jobs, stop, tracker, ahead) -> Iterator[CaseOutcome]:
     import multiprocessing
 
     ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else multiprocessing.get_context()
     event = ctx.Event()
     stop.events.append(event)
     settings = _Settings(*settings_args, stop=event)
-    _warm_up(settings, cases)
+    _warm_up(settings, cases, ahead)
     # What the parent built is shared copy-on-write; frozen, the workers' garbage
     # collector never walks (and so never copies) it.
     gc.freeze()
@@ -437,9 +449,10 @@ def _chunks(cases: list[Path], jobs: int) -> Iterator[list[tuple[int, str]]]:
         yield [(i, str(cases[i])) for i in range(start, min(start + size, len(cases)))]
 
 
-def _warm_up(settings: _Settings, cases: list[Path]) -> None:
+def _warm_up(settings: _Settings, cases: list[Path], ahead: _CompileAhead | None) -> None:
     """Compile the template and load the firm and rules before forking, so every worker
     inherits them instead of building its own. A failure here is left for the cases to report."""
+    from .render import remember_compiled
     from .rules import load_rules
 
     renderer = settings.renderer
@@ -447,9 +460,66 @@ def _warm_up(settings: _Settings, cases: list[Path]) -> None:
         _, template = settings.template_for(cases[0])
         firm = renderer.firm_for(cases[0])
         load_rules(firm.folder(firm.firm.rules))
+        compiled = None
+        if ahead is not None:
+            compiled = ahead.result()
+            ahead.close()
+        if compiled is not None and compiled.path == Path(template):
+            remember_compiled(compiled)
         renderer.compiled(Path(template))
     except (DraftingError, OSError):
         pass
+
+
+class _CompileAhead:
+    """Compile the template a batch will most likely use in a forked helper, while this
+    process imports the rest of the package: the two take about as long, and a second
+    core is otherwise idle then. A wrong guess (a firm's own template) or any failure
+    only means the template is compiled here as usual."""
+
+    def __init__(self, kind: str, templates_dir: str | Path | None) -> None:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork")
+        self.conn, child = ctx.Pipe(duplex=False)
+        self.proc = ctx.Process(target=_compile_ahead, args=(kind, templates_dir, child), daemon=True)
+        self.proc.start()
+        child.close()
+
+    def result(self, timeout: float = 60):
+        """The ``CompiledTemplate``, or None."""
+        try:
+            if self.conn.poll(timeout):
+                return self.conn.recv()
+        except Exception:  # a helper that died or sent garbage: compile here instead
+            pass
+        return None
+
+    def close(self) -> None:
+        self.conn.close()
+        if self.proc.is_alive():
+            self.proc.terminate()
+        self.proc.join(timeout=5)
+
+
+def _compile_ahead(kind: str, templates_dir: str | Path | None, conn) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        from .docx_template import bundled_templates, compile_template
+
+        # The same search as Renderer.template_path, less the firm's own folder (the
+        # firm profile is not loaded yet); the parent checks the guess.
+        name = f"{kind}.docx"
+        folders = ([Path(templates_dir)] if templates_dir else []) + [bundled_templates()]
+        path = next((f / name for f in folders if (f / name).is_file()), None)
+        conn.send(compile_template(path) if path is not None else None)
+    except BaseException:
+        try:
+            conn.send(None)
+        except Exception:
+            pass
+    finally:
+        conn.close()
 
 
 def _kill_workers(executor: ProcessPoolExecutor) -> None:

@@ -16,6 +16,7 @@ deflated at a lower level than the static parts (a third of the time, ~10% large
 from __future__ import annotations
 
 import datetime as dt
+import marshal
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,12 +58,28 @@ class CompiledTemplate:
         names: set[str] | None = None,
         *,
         sources: list[str] = (),
+        codes: dict[str, Any] | None = None,
+        key: tuple | None = None,
     ):
         self.path = path
         self._parts = parts
         self._names = names
         self._sources = list(sources)  # the patched Jinja sources, for ``variables``
+        self._codes = codes or {}  # part name -> compiled Python code, so it can be pickled
+        self.key = key  # (resolved path, mtime_ns, size) of the file it was compiled from
         self._last: dict[str, tuple[bytes, Entry]] = {}  # part name -> last rendered text, entry
+
+    def __reduce__(self):
+        # Picklable so another process can compile it (batch compiles ahead in a helper):
+        # Jinja templates travel as their marshalled code and are rebuilt around a fresh
+        # environment on arrival.
+        layout = []
+        for name, part in self._parts:
+            if isinstance(part, jinja2.Template):
+                layout.append((name, marshal.dumps(self._codes[name])))
+            else:
+                layout.append((name, part))
+        return _restore, (str(self.path), layout, self._sources, self.key)
 
     @property
     def variables(self) -> set[str]:
@@ -113,6 +130,9 @@ class CompiledTemplate:
             raise TemplateError(f"is not allowed in the sandbox: {exc}", file=self.path) from None
         except jinja2.TemplateError as exc:
             raise TemplateError(f"failed in {name}: {exc}", file=self.path) from None
+        except RecursionError:
+            raise TemplateError(f"recurses without end in {name} (a macro or loop that calls itself?)",
+                                file=self.path) from None
         except (TypeError, ValueError, ArithmeticError, LookupError) as exc:
             raise TemplateError(f"failed in {name}: {type(exc).__name__}: {exc}", file=self.path) from None
         return xml.replace("\n<w:p", "<w:p").encode("utf-8")
@@ -131,6 +151,27 @@ def _check_well_formed(data: bytes, *, name: str, file: Path) -> None:
     parse_part(data, name=name, file=file)
 
 
+def _restore(path: str, layout: list, sources: list[str], key: tuple | None) -> CompiledTemplate:
+    env = make_environment()
+    parts: list[tuple[str, Entry | jinja2.Template | None]] = []
+    codes = {}
+    for name, part in layout:
+        if isinstance(part, bytes):
+            codes[name] = marshal.loads(part)
+            part = env.template_class.from_code(env, codes[name], env.make_globals(None), None)
+        parts.append((name, part))
+    return CompiledTemplate(Path(path), parts, sources=sources, codes=codes, key=key)
+
+
+def bundled_templates() -> Path:
+    """The templates shipped with the package (source checkout or installed wheel)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "templates", here / "_bundled_templates"):
+        if candidate.is_dir():
+            return candidate
+    raise TemplateError("the bundled templates are missing from this installation", file=here)
+
+
 def compile_template(path: str | Path) -> CompiledTemplate:
     """Open, check, patch and compile a .docx template; errors are ``TemplateError``."""
     from docxtpl import DocxTemplate
@@ -139,6 +180,12 @@ def compile_template(path: str | Path) -> CompiledTemplate:
     env = make_environment()
     parts: list[tuple[str, Entry | jinja2.Template | None]] = []
     sources: list[str] = []
+    codes: dict[str, Any] = {}
+    try:
+        stat = path.stat()
+        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        key = None  # open_docx_zip reports it
     with open_docx_zip(path, what=path) as zf:
         infos = sorted(zf.infolist(), key=lambda i: (i.filename != "[Content_Types].xml"))
         if "word/document.xml" not in {i.filename for i in infos}:
@@ -153,12 +200,14 @@ def compile_template(path: str | Path) -> CompiledTemplate:
             if name == _CORE:
                 parts.append((name, None))
                 continue
-            if _TEMPLATED.match(name) and _TAG.search(raw.decode("utf-8", "replace")):
-                source = DocxTemplate.patch_xml(None, raw.decode("utf-8"))
+            text = _xml_text(raw) if _TEMPLATED.match(name) else ""
+            if _TAG.search(text):
+                source = DocxTemplate.patch_xml(None, text)
                 source = re.sub(r"<w:t>", '<w:t xml:space="preserve">', source)
                 source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
                 try:
-                    parts.append((name, env.from_string(env.parse(source))))  # parsed once
+                    codes[name] = env.compile(env.parse(source))  # parsed once
+                    parts.append((name, env.template_class.from_code(env, codes[name], env.make_globals(None), None)))
                     sources.append(source)
                 except jinja2.TemplateSyntaxError as exc:
                     near = _text_of_line(source, exc.lineno)
@@ -168,7 +217,16 @@ def compile_template(path: str | Path) -> CompiledTemplate:
                     ) from None
             else:
                 parts.append((name, make_entry(name, raw)))
-    return CompiledTemplate(path, parts, sources=sources)
+    return CompiledTemplate(path, parts, sources=sources, codes=codes, key=key)
+
+
+def _xml_text(raw: bytes) -> str:
+    """A part's XML as text. Word writes UTF-8, but XML allows UTF-16: such a part is
+    read as what it is and rendered as UTF-8 (its declaration says so)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = raw.decode("utf-16")
+        return re.sub(r'(<\?xml[^>]*encoding=["\'])[Uu][Tt][Ff]-?16(["\'])', r"\1UTF-8\2", text, count=1)
+    return raw.decode("utf-8", "replace")
 
 
 def _text_of_line(source: str, lineno: int | None) -> str:

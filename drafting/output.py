@@ -123,7 +123,9 @@ def _write_unnamed(path: Path, data: bytes, *, force: bool) -> bool:
 def _name_unnamed(fd: int, path: Path) -> bool:
     """Give the ``O_TMPFILE`` ``fd`` the name ``path``; False if this system cannot."""
     try:
-        os.link(f"/proc/self/fd/{fd}", path)  # linkat(AT_SYMLINK_FOLLOW)
+        # A dir_fd makes Python call linkat(AT_SYMLINK_FOLLOW); plain os.link calls
+        # link(2), which links the /proc symlink itself and fails with EXDEV.
+        os.link(f"/proc/self/fd/{fd}", path, src_dir_fd=_root_fd())
         return True
     except OSError as exc:
         if exc.errno not in _UNSUPPORTED:
@@ -142,6 +144,12 @@ def _name_unnamed(fd: int, path: Path) -> bool:
     if err in _UNSUPPORTED:
         return False
     raise OSError(err, os.strerror(err), str(path))
+
+
+@functools.cache
+def _root_fd() -> int:
+    """An open descriptor of ``/`` (the path given with it is absolute, so any will do)."""
+    return os.open("/", os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
 
 
 @functools.cache

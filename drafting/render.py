@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .dates import parse_date
-from .docx_template import CompiledTemplate, Properties, compile_template
+from .docx_template import CompiledTemplate, Properties, bundled_templates, compile_template
 from .errors import CaseFileError, DraftingError, OutputExistsError, TemplateError
 from .kinds import KINDS, Inputs, Kind, Letter
 from .kinds.base import field_for
@@ -26,13 +26,11 @@ from .rules import load_rules
 _COMPILED: dict[tuple, CompiledTemplate] = {}
 
 
-def bundled_templates() -> Path:
-    """The templates shipped with the package (source checkout or installed wheel)."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "templates", here / "_bundled_templates"):
-        if candidate.is_dir():
-            return candidate
-    raise TemplateError("the bundled templates are missing from this installation", file=here)
+def remember_compiled(template: CompiledTemplate) -> None:
+    """Use a template compiled in another process (``batch`` compiles ahead in a helper)
+    for as long as its file is unchanged."""
+    if template.key is not None:
+        _COMPILED.setdefault(template.key, template)
 
 
 @dataclass

@@ -349,3 +349,38 @@ def test_a_pdf_failure_still_leaves_the_documents_and_the_manifest(work, monkeyp
     assert "written" in result.output  # the summary is shown
     assert sorted(docs(work["out"])) == GOOD_NAMES
     assert {c["status"] for c in manifest(work["out"])["cases"]} == {"written", "failed"}
+
+
+def test_the_template_is_compiled_ahead_in_a_helper_not_in_the_parent(work, monkeypatch):
+    import drafting.render as render_module
+
+    compiled_here = []
+    real = render_module.compile_template
+
+    def counting(path):
+        compiled_here.append(path)
+        return real(path)
+
+    monkeypatch.setattr(render_module, "compile_template", counting)
+    monkeypatch.setattr(render_module, "_COMPILED", {})
+    result = batch(work, jobs=2)
+    assert result.exit_code == 1
+    assert sorted(docs(work["out"])) == GOOD_NAMES
+    assert compiled_here == []  # the helper's template was used (and inherited by the workers)
+
+
+def test_a_compiled_template_survives_pickling_byte_for_byte(work):
+    import datetime as dt
+    import pickle
+
+    from drafting.docx_template import Properties, compile_template
+    from drafting.render import Renderer, _locator
+
+    template = compile_template(work["templates"] / "advisory.docx")
+    copy = pickle.loads(pickle.dumps(template))
+    inputs, letters = Renderer().letters("advisory", work["cases"] / "case-03.yaml", letter_date=DATE)
+    (_, letter), = letters
+    props = Properties(title="t", subject="s", author="a", letter_date=dt.date(2026, 11, 28))
+    locate = _locator(letter, inputs.loaded, inputs.firm)
+    assert copy.render(letter.context, props, locate=locate) == template.render(letter.context, props, locate=locate)
+    assert copy.key == template.key

@@ -12,12 +12,14 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# One folder per kind, each with its batch manifest. Only the cases with a
+# preservation: section have preservation letters.
 demo: $(STAMP)
-	$(VENV)/bin/drafting batch engagement examples/engagement --out out --force --date 2026-11-28
-	$(VENV)/bin/drafting batch preservation examples/preservation --out out --force --date 2026-11-28
-	$(VENV)/bin/drafting batch advisory examples/advisory --out out --force --date 2026-11-28
+	$(VENV)/bin/drafting batch engagement examples/cases --out out/engagement --force
+	$(VENV)/bin/drafting batch advisory examples/cases --out out/advisory --force
+	$(VENV)/bin/drafting batch preservation $$(grep -l '^preservation:' examples/cases/*.yaml) --out out/preservation --force
 	@echo
-	@echo "The documents are in $(CURDIR)/out/"
+	@echo "The documents are in $(CURDIR)/out/ (engagement/, advisory/, preservation/)."
 
 test: $(STAMP)
 	$(PY) -m pytest -q

@@ -164,9 +164,36 @@ def _long_date(value: Any) -> str:
 FILTERS = {"long_date": _long_date, "money": money, "join_and": join_and, "ordinal_tier": ordinal_tier}
 
 
+class _Sandbox(SandboxedEnvironment):
+    """The sandbox, with a fast path for ``Record`` fields.
+
+    A record's fields are case data we built (never methods or internals), so reading
+    one needs none of the sandbox's attribute checks; everything else goes through them.
+    That is about a third of the time spent rendering a letter.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is Record:
+            return self._field(obj, attribute)
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if type(obj) is Record:
+            return self._field(obj, argument)
+        return super().getitem(obj, argument)
+
+    def _field(self, obj: Record, name: Any) -> Any:
+        try:
+            return obj._values[name]
+        except (KeyError, TypeError):
+            if isinstance(name, str) and name.startswith("_"):
+                return self.unsafe_undefined(obj, name)
+            return self.undefined(obj=obj, name=name)  # a record has fields only, no methods
+
+
 def make_environment() -> SandboxedEnvironment:
     """A fresh sandboxed environment with our filters."""
-    env = SandboxedEnvironment(
+    env = _Sandbox(
         autoescape=True,
         undefined=ContextUndefined,
         finalize=_finalize,

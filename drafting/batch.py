@@ -183,47 +183,106 @@ def _init_worker(settings: _Settings) -> None:
 
 def _run_chunk(chunk: list[tuple[int, str]]) -> list[CaseOutcome]:
     assert _worker is not None
-    return [_run_case(_worker, index, case) for index, case in chunk]
+    return list(_run_cases(_worker, chunk))
+
+
+def _run_cases(s: _Settings, cases: Iterable[tuple[int, str]]) -> Iterator[CaseOutcome]:
+    """Run cases in order, writing each case's files on an I/O thread while the next
+    case renders: fsync waits on the disk, and the CPU has the next letter to make.
+    At most one case's documents wait to be written, so memory stays flat."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    waiting: tuple[CaseOutcome, list, Future] | None = None
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="drafting-write") as io:
+        for index, case in cases:
+            outcome, docs = _plan_case(s, index, case)
+            future = io.submit(_write, s, docs) if docs else None
+            if waiting is not None:
+                yield _finish_case(s, *waiting)
+            waiting = (outcome, docs, future)
+        if waiting is not None:
+            yield _finish_case(s, *waiting)
 
 
 def _run_case(s: _Settings, index: int, case: str) -> CaseOutcome:
+    outcome, docs = _plan_case(s, index, case)
+    future = None
+    if docs:
+        from concurrent.futures import Future as _Future
+
+        future = _Future()
+        try:
+            future.set_result(_write(s, docs))
+        except BaseException as exc:  # noqa: BLE001 - handed to _finish_case like a thread's error
+            future.set_exception(exc)
+    return _finish_case(s, outcome, docs, future)
+
+
+def _write(s: _Settings, docs: list) -> list[Path]:
+    from .render import write_documents
+
+    return write_documents(docs, Path(s.out_dir), force=s.force)
+
+
+def _plan_case(s: _Settings, index: int, case: str) -> tuple[CaseOutcome, list | None]:
+    """Render one case in memory: its outcome so far and the documents to write."""
     outcome = CaseOutcome(index=index, case=case)
     if s.stop.is_set():
-        return outcome
+        return outcome, None
     path = Path(case)
     try:
         outcome.case_sha256 = _sha256_file(path)
     except OSError:
         pass  # loading the case reports it properly
     try:
-        result = s.renderer.render_case(s.kind, path, out_dir=s.out_dir, letter_date=s.letter_date,
-                                        force=s.force, skip_existing=True)
-    except DraftingError as exc:
-        outcome.status = FAILED
-        outcome.error = error_record(exc)
-        if isinstance(exc, OutputExistsError) and exc.file:
-            outcome.skipped.append(exc.file)  # another case of this batch wrote it first
-    except Exception as exc:  # a bug: record it and go on with the other cases
-        outcome.status = FAILED
-        outcome.internal = True
-        outcome.error = {"file": case, "line": None, "col": None, "field": None,
-                         "message": f"internal error: {type(exc).__name__}: {exc}"}
-        outcome.traceback = traceback.format_exc()
-    else:
-        outcome.status = WRITTEN if result.written else SKIPPED
-        outcome.written = [str(p) for p in result.written]
-        outcome.skipped = [str(p) for p in result.skipped]
-    for out in outcome.written + outcome.skipped:
+        docs, existing = s.renderer.plan_case(s.kind, path, out_dir=s.out_dir, letter_date=s.letter_date,
+                                              force=s.force, skip_existing=True)
+    except Exception as exc:  # noqa: BLE001 - recorded, the batch goes on
+        _record_failure(outcome, exc, case)
+        return outcome, None
+    outcome.status = SKIPPED
+    outcome.skipped = [str(p) for p in existing]
+    for p in existing:
         try:
-            outcome.sha256[out] = _sha256_file(Path(out))
+            outcome.sha256[str(p)] = _sha256_file(p)
         except OSError:
             pass
+    return outcome, docs
+
+
+def _finish_case(s: _Settings, outcome: CaseOutcome, docs: list | None, future: Future | None) -> CaseOutcome:
+    """Wait for a case's files to be written and complete its outcome."""
+    if future is not None:
+        try:
+            written = future.result()
+        except Exception as exc:  # noqa: BLE001
+            _record_failure(outcome, exc, outcome.case)
+        else:
+            outcome.status = WRITTEN
+            outcome.written = [str(p) for p in written]
+            by_path = {d.path: d.data for d in docs}
+            for p in written:
+                outcome.sha256[str(p)] = hashlib.sha256(by_path[p]).hexdigest()
     if outcome.status != FAILED or outcome.skipped:
         try:
-            outcome.firm, outcome.template = s.template_for(path)
+            outcome.firm, outcome.template = s.template_for(Path(outcome.case))
         except (DraftingError, OSError):
             pass
     return outcome
+
+
+def _record_failure(outcome: CaseOutcome, exc: Exception, case: str) -> None:
+    outcome.status = FAILED
+    if isinstance(exc, DraftingError):
+        outcome.error = error_record(exc)
+        if isinstance(exc, OutputExistsError) and exc.file:
+            outcome.skipped.append(exc.file)  # another case of this batch wrote it first
+        return
+    # a bug: record it and go on with the other cases
+    outcome.internal = True
+    outcome.error = {"file": case, "line": None, "col": None, "field": None,
+                     "message": f"internal error: {type(exc).__name__}: {exc}"}
+    outcome.traceback = "".join(traceback.format_exception(exc))
 
 
 def error_record(exc: DraftingError) -> dict:
@@ -368,8 +427,7 @@ class _Tracker:
 def _run_in_process(cases, settings_args, jobs, stop, tracker, ahead) -> Iterator[CaseOutcome]:
     settings = _Settings(*settings_args, stop=stop)
     tracker.start()
-    for index, case in enumerate(cases):
-        yield _run_case(settings, index, str(case))
+    yield from _run_cases(settings, ((index, str(case)) for index, case in enumerate(cases)))
 
 
 def _run_in_pool(cases, settings_args, jobs, stop, tracker, ahead) -> Iterator[CaseOutcome]:
@@ -505,14 +563,15 @@ class _CompileAhead:
 def _compile_ahead(kind: str, templates_dir: str | Path | None, conn) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        from .docx_template import bundled_templates, compile_template
+        from .docx_template import bundled_templates
+        from .template_cache import load_or_compile
 
         # The same search as Renderer.template_path, less the firm's own folder (the
         # firm profile is not loaded yet); the parent checks the guess.
         name = f"{kind}.docx"
         folders = ([Path(templates_dir)] if templates_dir else []) + [bundled_templates()]
         path = next((f / name for f in folders if (f / name).is_file()), None)
-        conn.send(compile_template(path) if path is not None else None)
+        conn.send(load_or_compile(path) if path is not None else None)
     except BaseException:
         try:
             conn.send(None)

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .dates import parse_date
-from .docx_template import CompiledTemplate, Properties, bundled_templates, compile_template
+from .docx_template import CompiledTemplate, Properties, bundled_templates  # noqa: F401 (re-exported)
+from .template_cache import load_or_compile
 from .errors import CaseFileError, DraftingError, OutputExistsError, TemplateError
 from .kinds import KINDS, Inputs, Kind, Letter
 from .kinds.base import field_for
@@ -102,7 +103,7 @@ class Renderer:
             raise TemplateError(f"cannot be read ({exc.strerror})", file=path) from exc
         key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
         if key not in _COMPILED:
-            _COMPILED[key] = compile_template(path)
+            _COMPILED[key] = load_or_compile(path)
         return _COMPILED[key]
 
     # -- rendering ----------------------------------------------------------------
@@ -135,6 +136,29 @@ class Renderer:
             docs.append(Document(output_path(out_dir, stem), data))
         return docs
 
+    def plan_case(
+        self,
+        kind_name: str,
+        case_path: str | Path,
+        *,
+        out_dir: str | Path = "out",
+        letter_date: object = None,
+        force: bool = False,
+        skip_existing: bool = False,
+    ) -> tuple[list[Document], list[Path]]:
+        """Render a case in memory and decide what to write: ``(documents, existing ones left)``.
+        An existing document is an error unless ``force`` or ``skip_existing``."""
+        out_dir = Path(out_dir)
+        docs = self.documents(kind_name, case_path, out_dir=out_dir, letter_date=letter_date)
+        existing = [d.path for d in docs if d.path.exists()]
+        if existing and not force:
+            if not skip_existing:
+                raise OutputExistsError(path=existing[0])
+            docs = [d for d in docs if d.path not in existing]
+        else:
+            existing = []
+        return docs, existing
+
     def render_case(
         self,
         kind_name: str,
@@ -147,21 +171,20 @@ class Renderer:
     ) -> RenderResult:
         """Render and write one case. Nothing is written if any document fails or exists
         (unless ``force``; with ``skip_existing`` existing ones are left and reported)."""
-        out_dir = Path(out_dir)
-        docs = self.documents(kind_name, case_path, out_dir=out_dir, letter_date=letter_date)
-        result = RenderResult()
-        existing = [d.path for d in docs if d.path.exists()]
-        if existing and not force:
-            if not skip_existing:
-                raise OutputExistsError(path=existing[0])
-            result.skipped = existing
-            docs = [d for d in docs if d.path not in existing]
-        if docs:
-            prepare_out_dir(out_dir)
-        for doc in docs:
-            write_atomic(doc.path, doc.data, force=force)
-            result.written.append(doc.path)
-        return result
+        docs, existing = self.plan_case(kind_name, case_path, out_dir=out_dir, letter_date=letter_date,
+                                        force=force, skip_existing=skip_existing)
+        return RenderResult(written=write_documents(docs, Path(out_dir), force=force), skipped=existing)
+
+
+def write_documents(docs: list[Document], out_dir: Path, *, force: bool) -> list[Path]:
+    """Write rendered documents (each whole, 0600); the paths written, in order."""
+    if docs:
+        prepare_out_dir(out_dir)
+    written = []
+    for doc in docs:
+        write_atomic(doc.path, doc.data, force=force)
+        written.append(doc.path)
+    return written
 
 
 def render_case(kind: str, case_path: str | Path, **options) -> RenderResult:

@@ -35,6 +35,22 @@ def stable_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TERM", "dumb")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def private_template_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Tests never read or write the user's compiled-template cache."""
+    import os
+
+    folder = tmp_path_factory.mktemp("template-cache")
+    os.chmod(folder, 0o700)
+    old = os.environ.get("DRAFTING_CACHE_DIR")
+    os.environ["DRAFTING_CACHE_DIR"] = str(folder)
+    yield folder
+    if old is None:
+        os.environ.pop("DRAFTING_CACHE_DIR", None)
+    else:
+        os.environ["DRAFTING_CACHE_DIR"] = old
+
+
 # ---------------------------------------------------------------- golden documents
 
 

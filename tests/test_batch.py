@@ -213,7 +213,7 @@ def test_plain_progress_lines_when_not_a_terminal(work):
 def test_an_unexpected_error_fails_that_case_only_and_is_called_a_bug(work, monkeypatch):
     from drafting.render import Renderer
 
-    real = Renderer.render_case
+    real = Renderer.plan_case
 
     def flaky(self, kind, case_path, **options):
         if Path(case_path).name == "case-02.yaml":
@@ -221,7 +221,7 @@ def test_an_unexpected_error_fails_that_case_only_and_is_called_a_bug(work, monk
         return real(self, kind, case_path, **options)
 
     # workers are forked, so they inherit the patch
-    monkeypatch.setattr(Renderer, "render_case", flaky)
+    monkeypatch.setattr(Renderer, "plan_case", flaky)
     result = batch(work)
     assert result.exit_code == 1
     assert len(docs(work["out"])) == 7
@@ -355,13 +355,13 @@ def test_the_template_is_compiled_ahead_in_a_helper_not_in_the_parent(work, monk
     import drafting.render as render_module
 
     compiled_here = []
-    real = render_module.compile_template
+    real = render_module.load_or_compile
 
     def counting(path):
         compiled_here.append(path)
         return real(path)
 
-    monkeypatch.setattr(render_module, "compile_template", counting)
+    monkeypatch.setattr(render_module, "load_or_compile", counting)
     monkeypatch.setattr(render_module, "_COMPILED", {})
     result = batch(work, jobs=2)
     assert result.exit_code == 1

@@ -243,8 +243,8 @@ def test_each_template_is_compiled_once_per_process(tmp_path, monkeypatch):
     import drafting.render as render_module
 
     calls = []
-    real = render_module.compile_template
-    monkeypatch.setattr(render_module, "compile_template", lambda path: calls.append(path) or real(path))
+    real = render_module.load_or_compile
+    monkeypatch.setattr(render_module, "load_or_compile", lambda path: calls.append(path) or real(path))
     monkeypatch.setattr(render_module, "_COMPILED", {})
     templates = tmp_path / "tpl"
     make_template(templates, "engagement", FIELDS)

@@ -51,12 +51,27 @@ def build(inputs: Inputs) -> list[Letter]:
     context["charges"] = charges
     context["registration"] = record(
         "registration",
-        federal=to_record("registration.federal", federal),
-        state=to_record("registration.state", state),
+        federal=_jurisdiction_record("registration.federal", federal),
+        state=_jurisdiction_record("registration.state", state),
     )
     context["advisory"] = record("advisory", state=state_code, state_name=name_of(state_code))
     context["authorities"] = sorted(authorities)
     return [Letter(suffix="advisory", context=context, title="Advisory on registration consequences")]
+
+
+# Registration records are the same for every client in a state; built once per process
+# (records are read-only; the rule book holding the rule objects is itself cached).
+_RECORDS: dict[tuple[int, str], tuple[object, object]] = {}
+
+
+def _jurisdiction_record(path: str, jurisdiction):
+    if jurisdiction is None:
+        return to_record(path, None)
+    key = (id(jurisdiction), path)
+    hit = _RECORDS.get(key)
+    if hit is None or hit[0] is not jurisdiction:
+        hit = _RECORDS[key] = (jurisdiction, to_record(path, jurisdiction))
+    return hit[1]
 
 
 def _cite_jurisdiction(j, out: set[str]) -> None:

@@ -1,0 +1,96 @@
+"""Compiled templates kept on disk between runs.
+
+Compiling a template (importing docxtpl and python-docx, patching the XML, compiling
+the Jinja) costs ~0.3 s, which is most of a short command's start-up. The result is
+pickled under the user's cache folder, keyed by the template's bytes and the versions
+that shape the compiled code, and read back next time. The cache holds code, so it is
+trusted only when the folder and the file belong to the user and nobody else can write
+them; otherwise it is ignored. ``DRAFTING_CACHE_DIR=off`` turns it off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import stat
+import sys
+from pathlib import Path
+
+from .docx_template import CompiledTemplate, compile_template
+
+
+def cache_dir() -> Path | None:
+    """Where compiled templates are kept, or None when caching is off."""
+    configured = os.environ.get("DRAFTING_CACHE_DIR")
+    if configured is not None:
+        return None if configured.strip().lower() in ("", "0", "off", "no", "none") else Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or (Path.home() / ".cache")
+    return Path(base) / "drafting"
+
+
+def _stamp(raw: bytes) -> str:
+    from importlib.metadata import version  # not `import docxtpl`: avoiding that is the point
+
+    from . import __version__
+
+    versions = "|".join([__version__, version("jinja2"), version("docxtpl"), sys.implementation.cache_tag])
+    return hashlib.sha256(versions.encode() + b"\0" + raw).hexdigest()
+
+
+def _private(path: Path, *, directory: bool) -> bool:
+    """Owned by us and writable by nobody else (a cache others can write is code they can run)."""
+    try:
+        st = path.lstat()
+    except OSError:
+        return False
+    kind_ok = stat.S_ISDIR(st.st_mode) if directory else stat.S_ISREG(st.st_mode)
+    return kind_ok and st.st_uid == os.getuid() and not st.st_mode & 0o022
+
+
+def load_or_compile(path: str | Path) -> CompiledTemplate:
+    """``compile_template(path)``, through the on-disk cache when it can be used safely."""
+    path = Path(path)
+    folder = cache_dir()
+    if folder is None:
+        return compile_template(path)
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return compile_template(path)  # it reports the problem in its own words
+    try:
+        entry = folder / f"{_stamp(raw)}.pickle"
+    except Exception:  # no package metadata (a frozen or vendored install)  # noqa: BLE001
+        return compile_template(path)
+    if _private(folder, directory=True) and _private(entry, directory=False):
+        try:
+            cached = pickle.loads(entry.read_bytes())
+        except Exception:  # a damaged entry is a miss, never an error  # noqa: BLE001
+            cached = None
+        if isinstance(cached, CompiledTemplate):
+            st = path.stat()
+            cached.path = path
+            cached.key = (str(path.resolve()), st.st_mtime_ns, st.st_size)  # this file, not the one cached
+            return cached
+    compiled = compile_template(path)
+    _store(folder, entry, compiled)
+    return compiled
+
+
+def _store(folder: Path, entry: Path, compiled: CompiledTemplate) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not _private(folder, directory=True):
+            return
+        data = pickle.dumps(compiled, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp = folder / f".{entry.name}.{os.getpid()}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, entry)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+    except (OSError, pickle.PicklingError, TypeError):
+        pass  # a cache that cannot be written is only slower

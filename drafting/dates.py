@@ -17,7 +17,16 @@ _TZ_ABBREVIATIONS = {
     "EST": -5 * 3600, "EDT": -4 * 3600, "CST": -6 * 3600, "CDT": -5 * 3600,
     "MST": -7 * 3600, "MDT": -6 * 3600, "PST": -8 * 3600, "PDT": -7 * 3600,
     "AKST": -9 * 3600, "AKDT": -8 * 3600, "HST": -10 * 3600,
+    "WET": 0, "WEST": 3600, "CET": 3600, "CEST": 2 * 3600, "EET": 2 * 3600, "EEST": 3 * 3600,
+    "MSK": 3 * 3600, "JST": 9 * 3600, "KST": 9 * 3600, "AEST": 10 * 3600, "AEDT": 11 * 3600,
+    "NZST": 12 * 3600, "NZDT": 13 * 3600,
 }
+# Abbreviations that name more than one zone (IST: India, Israel, Ireland; BST; AST …)
+# are refused rather than guessed; see _unknown_abbreviation.
+_ABBREVIATION = re.compile(r"(?<![A-Za-z/])([A-Z]{2,5})\s*$")
+# "UTC+5" / "GMT-07:00" as people write them: the sign is the offset's. dateutil would
+# read them the POSIX way round (UTC+5 = five hours *behind*), which is never meant here.
+_UTC_PLUS = re.compile(r"(?<![/\w])(?:UTC|GMT)\s*([+-])(\d{1,2})(?::?(\d{2}))?\s*$", re.IGNORECASE)
 _TZINFOS = {name: _tz.tzoffset(name, offset) for name, offset in _TZ_ABBREVIATIONS.items()}
 _IANA_SUFFIX = re.compile(r"\s+([A-Za-z]+(?:/[A-Za-z0-9_+\-]+)+)\s*$")
 
@@ -67,6 +76,12 @@ def parse_instant(value: object) -> dt.datetime:
         fast = _iso_instant(text)
         if fast is not None:
             return fast
+        utc_plus = _UTC_PLUS.search(text)
+        if utc_plus:
+            sign, hours, minutes = utc_plus.group(1), int(utc_plus.group(2)), int(utc_plus.group(3) or 0)
+            if hours > 14 or minutes > 59:
+                raise ValueError(f"the offset {utc_plus.group(0).strip()!r} is not a real UTC offset")
+            text = f"{text[: utc_plus.start()].rstrip()} {sign}{hours:02d}:{minutes:02d}"
         zone = None
         match = _IANA_SUFFIX.search(text)
         if match:
@@ -90,6 +105,12 @@ def parse_instant(value: object) -> dt.datetime:
                 raise ValueError("give either a UTC offset or a zone name, not both")
             moment = moment.replace(tzinfo=zone)
     if moment.tzinfo is None or moment.utcoffset() is None:
+        abbreviation = _ABBREVIATION.search(value.strip()) if isinstance(value, str) else None
+        if abbreviation:
+            raise ValueError(
+                f"unknown or ambiguous time zone abbreviation {abbreviation.group(1)!r}; give an offset "
+                "(e.g. +05:30) or a zone name (e.g. Asia/Kolkata)"
+            )
         raise ValueError("the time has no time zone; add one (e.g. -07:00, UTC, or America/Chicago)")
     return moment
 

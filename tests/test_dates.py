@@ -1,0 +1,55 @@
+"""Times of file-sharing activity, as tools and people write them, to the exact UTC second.
+A wrong conversion asks an ISP for the wrong customer's records."""
+
+from __future__ import annotations
+
+import pytest
+
+from drafting.dates import long_date, parse_date, parse_instant, utc_text
+
+
+@pytest.mark.parametrize("text,utc", [
+    ("2026-09-14 03:22:10 -07:00", "2026-09-14 10:22:10 UTC"),
+    ("2026-09-14T03:22:10Z", "2026-09-14 03:22:10 UTC"),
+    ("2026-09-14T10:00:00.123-03:30", "2026-09-14 13:30:00 UTC"),
+    ("2026-09-14 10:00:00 +0545", "2026-09-14 04:15:00 UTC"),
+    ("2026-09-14 10:00:00 +14:00", "2026-09-13 20:00:00 UTC"),
+    ("2026-09-14 03:22:10 PDT", "2026-09-14 10:22:10 UTC"),
+    ("2026-09-14 10:00:00 CEST", "2026-09-14 08:00:00 UTC"),
+    ("Mon, 14 Sep 2026 10:00:00 -0700", "2026-09-14 17:00:00 UTC"),
+    ("2026-09-14 10:00:00 America/St_Johns", "2026-09-14 12:30:00 UTC"),
+    ("2026-03-08 01:30:00 America/New_York", "2026-03-08 06:30:00 UTC"),   # before the DST change
+    ("2026-03-08 03:30:00 America/New_York", "2026-03-08 07:30:00 UTC"),   # after it
+    # as people write offsets: UTC+5 is five hours ahead of UTC (not POSIX's reverse)
+    ("2026-09-14 10:00:00 UTC+5", "2026-09-14 05:00:00 UTC"),
+    ("2026-09-14 10:00:00 GMT-7", "2026-09-14 17:00:00 UTC"),
+    ("2026-09-14 10:00:00 UTC-03:30", "2026-09-14 13:30:00 UTC"),
+    # IANA's Etc zones are POSIX-signed by definition: Etc/GMT+5 is UTC-5
+    ("2026-09-14 10:00:00 Etc/GMT+5", "2026-09-14 15:00:00 UTC"),
+])
+def test_times_convert_to_utc(text, utc):
+    assert utc_text(parse_instant(text)) == utc
+
+
+@pytest.mark.parametrize("text,message", [
+    ("2026-09-14 10:00:00", "has no time zone"),
+    ("14 Sep 2026 10:00 IST", "ambiguous time zone abbreviation 'IST'"),
+    ("2026-09-14 10:00:00 UTC+15", "not a real UTC offset"),
+    ("2026-09-14 10:00:00 Mars/Olympus", "unknown time zone 'Mars/Olympus'"),
+    ("2026-02-30 10:00:00 UTC", "day is out of range"),
+])
+def test_times_that_cannot_be_converted_are_refused(text, message):
+    with pytest.raises(ValueError) as info:
+        parse_instant(text)
+    assert message in str(info.value)
+
+
+@pytest.mark.parametrize("text", ["2026-11-28", "November 28, 2026", "28 Nov 2026", "11/28/2026", "Nov. 28 2026"])
+def test_letter_dates(text):
+    assert long_date(parse_date(text)) == "November 28, 2026"
+
+
+@pytest.mark.parametrize("text", ["November 2026", "2026", "28", "2026-13-01"])
+def test_incomplete_or_impossible_dates_are_refused(text):
+    with pytest.raises(ValueError):
+        parse_date(text)

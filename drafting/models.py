@@ -64,10 +64,15 @@ def _code(value: object) -> str:
 
 
 def _ip(value: object) -> str:
+    """The canonical text of an address (RFC 5952 for IPv6, dotted quad kept for IPv4-mapped)."""
     try:
-        return str(ipaddress.ip_address(str(value).strip()))
+        address = ipaddress.ip_address(str(value).strip())
     except ValueError:
         raise ValueError(f"{value!r} is not a valid IPv4 or IPv6 address") from None
+    mapped = getattr(address, "ipv4_mapped", None)
+    if mapped is not None and not getattr(address, "scope_id", None):
+        return f"::ffff:{mapped}"
+    return str(address)
 
 
 def _matter_id(value: str) -> str:

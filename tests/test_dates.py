@@ -53,3 +53,15 @@ def test_letter_dates(text):
 def test_incomplete_or_impossible_dates_are_refused(text):
     with pytest.raises(ValueError):
         parse_date(text)
+
+
+@pytest.mark.parametrize("text,canonical", [
+    ("2001:0DB8:0000:0000:0000:ff00:0042:8329", "2001:db8::ff00:42:8329"),
+    ("2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1"),       # RFC 5952: the first longest run
+    ("::FFFF:203.0.113.5", "::ffff:203.0.113.5"),          # IPv4-mapped keeps its dotted quad
+    (" 198.51.100.7 ", "198.51.100.7"),
+])
+def test_addresses_print_in_canonical_form(text, canonical):
+    from drafting.models import _ip
+
+    assert _ip(text) == canonical

@@ -7,8 +7,7 @@ import re
 import warnings
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dateutil import parser as _parser
-from dateutil import tz as _tz
+import functools
 
 # Abbreviations dateutil does not resolve by itself; fixed offsets, because an
 # abbreviation names the offset the writer saw (EDT is always -4).
@@ -27,7 +26,16 @@ _ABBREVIATION = re.compile(r"(?<![A-Za-z/])([A-Z]{2,5})\s*$")
 # "UTC+5" / "GMT-07:00" as people write them: the sign is the offset's. dateutil would
 # read them the POSIX way round (UTC+5 = five hours *behind*), which is never meant here.
 _UTC_PLUS = re.compile(r"(?<![/\w])(?:UTC|GMT)\s*([+-])(\d{1,2})(?::?(\d{2}))?\s*$", re.IGNORECASE)
-_TZINFOS = {name: _tz.tzoffset(name, offset) for name, offset in _TZ_ABBREVIATIONS.items()}
+
+
+@functools.cache
+def _dateutil():
+    """python-dateutil's parser and our zone table, imported on first use: ISO dates (the
+    common case) never need it, and its import is a tenth of a second of start-up."""
+    from dateutil import parser
+    from dateutil import tz
+
+    return parser, {name: tz.tzoffset(name, offset) for name, offset in _TZ_ABBREVIATIONS.items()}
 _IANA_SUFFIX = re.compile(r"\s+([A-Za-z]+(?:/[A-Za-z0-9_+\-]+)+)\s*$")
 
 _SENTINELS = (dt.datetime(2000, 1, 1), dt.datetime(2004, 12, 28))
@@ -54,6 +62,7 @@ def parse_date(value: object) -> dt.date:
     try:
         with warnings.catch_warnings():
             # a time zone on a calendar date is irrelevant; don't print dateutil's warning
+            _parser, _ = _dateutil()
             warnings.simplefilter("ignore", _parser.UnknownTimezoneWarning)
             results = {_parser.parse(text, default=d).date() for d in _SENTINELS}
     except (ValueError, ArithmeticError) as exc:
@@ -93,8 +102,9 @@ def parse_instant(value: object) -> dt.datetime:
         try:
             with warnings.catch_warnings():
                 # an unknown abbreviation leaves the time naive; we report that below
+                _parser, tzinfos = _dateutil()
                 warnings.simplefilter("ignore", _parser.UnknownTimezoneWarning)
-                results = {_parser.parse(text, default=d, tzinfos=_TZINFOS) for d in _SENTINELS}
+                results = {_parser.parse(text, default=d, tzinfos=tzinfos) for d in _SENTINELS}
         except (ValueError, ArithmeticError) as exc:  # see parse_date
             raise ValueError(f"not a valid date and time ({_reason(exc)})") from None
         if len({r.date() for r in results}) != 1:

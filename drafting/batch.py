@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from . import __version__
-from .errors import DraftingError, OutputExistsError, ValidationErrors
+from .errors import DraftingError, OutputExistsError, ValidationErrors, UsageError
 from .output import TEMP_PREFIX, prepare_out_dir, write_atomic
 
 MANIFEST_NAME = "manifest.json"
@@ -347,7 +347,7 @@ def _run_batch(kind, cases, ahead, *, out_dir, jobs, letter_date, firm_path, tem
         try:
             letter_date = parse_date(letter_date)
         except ValueError as exc:
-            raise DraftingError(f"--date: {exc}") from None
+            raise UsageError(f"--date: {exc}") from None
     prepare_out_dir(out_dir)
 
     outcomes: list[CaseOutcome] = [CaseOutcome(index=i, case=str(p)) for i, p in enumerate(cases)]

@@ -8,7 +8,7 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import DraftingError, TemplateError
+from .errors import DraftingError, TemplateError, UsageError
 from .lint import Finding, lint_template
 
 @dataclass
@@ -45,7 +45,7 @@ def run_check(cases: list[str | Path], *, firm_path: str | Path | None = None,
         try:
             explicit = parse_date(letter_date)
         except ValueError as exc:
-            raise DraftingError(f"--date: {exc}") from None
+            raise UsageError(f"--date: {exc}") from None
     renderer = Renderer(templates_dir=templates_dir, firm_path=firm_path)
     findings: list[Finding] = []
     templates: dict[str, str] = {str(bundled_templates() / k.template_name): k.name for k in KINDS.values()}

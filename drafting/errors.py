@@ -58,6 +58,12 @@ class DraftingError(Exception):
         return self.render()
 
 
+class UsageError(DraftingError):
+    """Wrong usage of the command line: an unknown kind, an unreadable --date (exit code 2)."""
+
+    exit_code = 2
+
+
 class CaseFileError(DraftingError):
     """A case file or firm profile that cannot be read or does not validate."""
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from .dates import parse_date
 from .docx_template import CompiledTemplate, Properties, bundled_templates  # noqa: F401 (re-exported)
 from .template_cache import load_or_compile
-from .errors import CaseFileError, DraftingError, OutputExistsError, TemplateError
+from .errors import CaseFileError, OutputExistsError, TemplateError, UsageError
 from .kinds import KINDS, Inputs, Kind, Letter
 from .kinds.base import field_for
 from .loading import LoadedCase, LoadedFirm, find_firm, load_case, load_firm
@@ -52,7 +52,7 @@ def get_kind(name: str) -> Kind:
     try:
         return KINDS[name]
     except KeyError:
-        raise DraftingError(f"unknown kind {name!r}; known kinds: {', '.join(KINDS)}") from None
+        raise UsageError(f"unknown kind {name!r}; known kinds: {', '.join(KINDS)}") from None
 
 
 class Renderer:
@@ -199,7 +199,7 @@ def _letter_date(explicit: object, loaded: LoadedCase) -> dt.date:
         try:
             return parse_date(explicit)
         except ValueError as exc:
-            raise DraftingError(f"--date: {exc}") from None
+            raise UsageError(f"--date: {exc}") from None
     if loaded.case.date is not None:
         return loaded.case.date
     return dt.date.today()

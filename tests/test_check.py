@@ -358,9 +358,9 @@ def test_a_stale_rule_record_is_a_warning(tmp_path):
     assert "us-old-record" not in check(str(case), "--date", "2024-06-01").output
 
 
-def test_bad_date_option_is_an_error(tmp_path):
+def test_bad_date_option_is_a_usage_error(tmp_path):
     result = check("--date", "2027-02-30")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "--date: not a valid date" in result.output
 
 

@@ -248,7 +248,7 @@ def test_letter_date_option_wins_over_the_case(tmp_path):
     assert paragraphs(out / "2026-0001-engagement.docx") == ["March 3, 2027"]
     bad = render("engagement", str(case), "--out", str(tmp_path / "o2"), "--templates", str(templates),
                  "--date", "2027-02-30")
-    assert bad.exit_code == 1 and "--date: not a valid date" in bad.output
+    assert bad.exit_code == 2 and "--date: not a valid date" in bad.output
 
 
 def test_each_template_is_compiled_once_per_process(tmp_path, monkeypatch):
@@ -264,3 +264,10 @@ def test_each_template_is_compiled_once_per_process(tmp_path, monkeypatch):
     for i in range(3):
         render_module.render_case("engagement", case, out_dir=tmp_path / f"o{i}", templates_dir=templates)
     assert len(calls) == 1
+
+
+def test_unknown_kind_is_wrong_usage(tmp_path):
+    case = hostile_case(tmp_path / "c")
+    result = render("letter", str(case), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert "unknown kind 'letter'; known kinds: engagement, preservation, advisory" in result.output

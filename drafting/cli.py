@@ -147,9 +147,16 @@ def batch(
     pdf: bool = PdfOpt,
 ) -> None:
     """Render many cases in parallel; write every good one, list the bad ones, keep a manifest."""
+    import atexit
+    import gc
+
     from .batch import BatchInterrupted, run_batch
     from .errors import DraftingError
 
+    # At exit the interpreter garbage-collects its whole heap (the render stack's
+    # modules, compiled schemas): ~0.15 s, skipped once the heap is frozen. Only at exit.
+    atexit.unregister(gc.freeze)  # once, however often the command runs in one process
+    atexit.register(gc.freeze)
     show = _BatchDisplay()
     try:
         report = run_batch(kind, cases, out_dir=out, jobs=jobs, letter_date=date, firm_path=firm,

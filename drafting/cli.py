@@ -20,6 +20,8 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
+KindArg = typer.Argument(..., help="engagement, preservation or advisory.")
+CaseArg = typer.Argument(..., help="The case file (YAML).")
 OutOpt = typer.Option(Path("out"), "--out", "-o", help="Folder for the documents.", file_okay=False)
 DateOpt = typer.Option(None, "--date", help="Letter date (default: the case's date:, else today).")
 FirmOpt = typer.Option(None, "--firm", help="Firm profile (default: firm.yaml next to the case or above it).")
@@ -90,8 +92,8 @@ def kinds(
 @app.command()
 @boundary
 def render(
-    kind: str = typer.Argument(..., help="engagement, preservation or advisory."),
-    case: Path = typer.Argument(..., help="The case file (YAML)."),
+    kind: str = KindArg,
+    case: Path = CaseArg,
     out: Path = OutOpt,
     date: Optional[str] = DateOpt,
     firm: Optional[Path] = FirmOpt,
@@ -116,8 +118,8 @@ def render(
 @app.command()
 @boundary
 def context(
-    kind: str = typer.Argument(..., help="engagement, preservation or advisory."),
-    case: Path = typer.Argument(..., help="The case file (YAML)."),
+    kind: str = KindArg,
+    case: Path = CaseArg,
     date: Optional[str] = DateOpt,
     firm: Optional[Path] = FirmOpt,
 ) -> None:
@@ -136,7 +138,7 @@ def context(
 @app.command()
 @boundary
 def batch(
-    kind: str = typer.Argument(..., help="engagement, preservation or advisory."),
+    kind: str = KindArg,
     cases: List[Path] = typer.Argument(..., help="Case files (YAML), or folders of them."),
     out: Path = OutOpt,
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: the number of CPUs)."),
@@ -307,8 +309,8 @@ def check(
 @app.command()
 @boundary
 def preview(
-    kind: str = typer.Argument(..., help="engagement, preservation or advisory."),
-    case: Path = typer.Argument(..., help="The case file (YAML)."),
+    kind: str = KindArg,
+    case: Path = CaseArg,
     date: Optional[str] = DateOpt,
     firm: Optional[Path] = FirmOpt,
     templates: Optional[Path] = TemplatesOpt,

@@ -45,10 +45,10 @@ def _money(value: object) -> Decimal:
         raise ValueError("expected an amount such as 25000 or 25000.00") from None
     if not amount.is_finite() or amount < 0:
         raise ValueError("must be a positive amount")
+    if amount > Decimal("100000000"):  # first: quantize cannot hold 29 digits or more
+        raise ValueError("is implausibly large")
     if amount != amount.quantize(Decimal("0.01")):
         raise ValueError("has more than two decimal places")
-    if amount > Decimal("100000000"):
-        raise ValueError("is implausibly large")
     return amount.quantize(Decimal("0.01"))
 
 

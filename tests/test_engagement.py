@@ -118,3 +118,17 @@ def test_every_example_has_an_engagement_letter():
     for case in sorted((EXAMPLES / "cases").glob("*.yaml")):
         text = letter("engagement", case)
         assert "Very truly yours," in text
+
+
+@pytest.mark.parametrize("amount, message", [
+    ("202612345678999999999999999999999", "is implausibly large"),  # found by the loader fuzzer
+    ("25000.005", "has more than two decimal places"),
+    ("-5", "must be a positive amount"),
+    ("25,000 dollars", "expected an amount"),
+])
+def test_a_fee_that_is_not_a_sensible_amount_is_refused_with_its_line(tmp_path, amount, message):
+    with pytest.raises(CaseFileError) as info:
+        Renderer().documents("engagement", make(tmp_path, fee=f'{{type: flat, amount: "{amount}"}}'),
+                             out_dir=tmp_path / "out")
+    assert message in str(info.value)
+    assert ":7:" in str(info.value) and "engagement.fee.amount" in str(info.value)

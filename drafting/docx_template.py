@@ -16,6 +16,7 @@ deflated at a lower level than the static parts (a third of the time, ~10% large
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import marshal
 import re
 from dataclasses import dataclass
@@ -25,11 +26,11 @@ from xml.parsers import expat
 
 import jinja2
 import jinja2.meta
+import jinja2.nodes
 from jinja2.sandbox import SecurityError
 
 from .environment import MissingValue, make_environment
 from .errors import MissingFieldError, TemplateError
-from .ooxml import open_docx_zip, parse_part, read_part
 from .zipwriter import LETTER_LEVEL, Entry, make_entry, write_zip
 
 _TAG = re.compile(r"\{[{%#]")
@@ -148,6 +149,8 @@ def _check_well_formed(data: bytes, *, name: str, file: Path) -> None:
             return
         except expat.ExpatError:
             pass
+    from .ooxml import parse_part  # lxml: only to word the error
+
     parse_part(data, name=name, file=file)
 
 
@@ -163,6 +166,7 @@ def _restore(path: str, layout: list, sources: list[str], key: tuple | None) -> 
     return CompiledTemplate(Path(path), parts, sources=sources, codes=codes, key=key)
 
 
+@functools.cache
 def bundled_templates() -> Path:
     """The templates shipped with the package (source checkout or installed wheel)."""
     here = Path(__file__).resolve().parent
@@ -175,6 +179,8 @@ def bundled_templates() -> Path:
 def compile_template(path: str | Path) -> CompiledTemplate:
     """Open, check, patch and compile a .docx template; errors are ``TemplateError``."""
     from docxtpl import DocxTemplate
+
+    from .ooxml import open_docx_zip, parse_part, read_part
 
     path = Path(path)
     env = make_environment()
@@ -206,7 +212,12 @@ def compile_template(path: str | Path) -> CompiledTemplate:
                 source = re.sub(r"<w:t>", '<w:t xml:space="preserve">', source)
                 source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
                 try:
-                    codes[name] = env.compile(env.parse(source))  # parsed once
+                    tree = env.parse(source)
+                    if next(tree.find_all(jinja2.nodes.EvalContextModifier), None) is not None:
+                        raise TemplateError(
+                            f"{name} turns autoescaping off ({{% autoescape %}}); case text must always be "
+                            "escaped, so drafting does not allow it", file=path)
+                    codes[name] = env.compile(tree)  # parsed once
                     parts.append((name, env.template_class.from_code(env, codes[name], env.make_globals(None), None)))
                     sources.append(source)
                 except jinja2.TemplateSyntaxError as exc:

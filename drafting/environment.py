@@ -123,16 +123,27 @@ _TAB = Markup('</w:t><w:tab/><w:t xml:space="preserve">')
 
 
 def _finalize(value: Any) -> Any:
+    # Autoescape escapes what this returns: plain text goes back as it is (escaped once,
+    # there); only text with line breaks or tabs is escaped here, to put Word's breaks in.
+    if type(value) is str:
+        if "\n" in value or "\t" in value or "\r" in value:
+            return _with_breaks(value)
+        return value
     if isinstance(value, Missing):
         raise MissingValue(value.path)
     if value is None:
         raise MissingValue("(a value that is empty)")
     if isinstance(value, Markup):
         return value
-    text = escape(str(value))
+    text = str(value)
     if "\n" in text or "\t" in text or "\r" in text:
-        text = Markup(text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", _BREAK).replace("\t", _TAB))
+        return _with_breaks(text)
     return text
+
+
+def _with_breaks(text: str) -> Markup:
+    text = escape(text)
+    return Markup(text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", _BREAK).replace("\t", _TAB))
 
 
 def money(value: Any) -> str:
@@ -202,6 +213,8 @@ def make_environment() -> SandboxedEnvironment:
         cache_size=0,
     )
     env.filters.update(FILTERS)
+    # Case text is always escaped: no filter marks it as markup.
+    del env.filters["safe"]
     return env
 
 

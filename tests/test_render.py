@@ -154,6 +154,23 @@ def test_sandbox_blocks_attribute_escapes(tmp_path):
     assert "not allowed in the sandbox" in result.output or "not a field" in result.output
 
 
+@pytest.mark.parametrize("line, expected", [
+    ("{% autoescape false %}{{ client.name }}{% endautoescape %}", "turns autoescaping off"),
+    ("{{ client.name|safe }}", "No filter named 'safe'"),
+])
+def test_a_template_cannot_turn_escaping_off(tmp_path, line, expected):
+    """Escaping happens in one place (autoescape); a template cannot opt out of it."""
+    templates = tmp_path / "tpl"
+    make_template(templates, "engagement", ["Dear", line])
+    case = hostile_case(tmp_path / "c")
+    out = tmp_path / "out"
+    result = render("engagement", str(case), "--out", str(out), "--templates", str(templates))
+    assert result.exit_code == 1, result.output
+    assert expected in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists() or not any(out.iterdir())
+
+
 def test_no_overwrite_without_force_and_owner_only(tmp_path):
     templates = tmp_path / "tpl"
     make_template(templates, "engagement", FIELDS)

@@ -20,6 +20,7 @@ import signal
 import threading
 import time
 import traceback
+from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -666,9 +667,10 @@ def _resolve_collisions(outcomes: list[CaseOutcome]) -> None:
                    "message": f"names the same document as {other.case} ({Path(clash).name}); "
                               "give each case its own matter id"}
         o.written, o.skipped = [], []
+    writers = Counter(path for o in outcomes for path in o.written)
     for o in outcomes:  # with --force both may have written it: record what is on disk
         for path in o.written:
-            if sum(path in x.written for x in outcomes) > 1:
+            if writers[path] > 1:
                 o.sha256[path] = _sha256_file(Path(path))
 
 

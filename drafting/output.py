@@ -33,13 +33,17 @@ def slug(text: str, *, what: str = "name", where: dict | None = None) -> str:
 
 
 def output_path(out_dir: Path, stem: str) -> Path:
-    """``<out>/<stem>.docx``, checked to stay inside ``out_dir``."""
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", stem):
+    """``<out>/<stem>.docx``. The stem is a slug (lower-case letters, digits, hyphens; see
+    ``slug``), so the name cannot climb out of ``out_dir`` or name a hidden file."""
+    if not _SLUG.fullmatch(stem):
         raise ValueError(f"not a slug: {stem!r}")  # a bug: names come from slug()
     path = out_dir / f"{stem}.docx"
-    if path.resolve().parent != out_dir.resolve():
-        raise OutputError("output name would leave the output folder", file=path)
+    if os.path.islink(path):  # planted there: a letter never goes through (or replaces) a link
+        raise OutputError("is a symbolic link; drafting does not write through links", file=path)
     return path
+
+
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
 def prepare_out_dir(out_dir: Path) -> Path:

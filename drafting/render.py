@@ -63,6 +63,7 @@ class Renderer:
         self.firm_path = Path(firm_path) if firm_path else None
         self._firms: dict[Path, LoadedFirm] = {}
         self._firm_paths: dict[str, Path] = {}  # case folder -> its firm profile
+        self._resolved: dict[Path, str] = {}  # template path -> its real path (a cache key)
 
     # -- lookups ------------------------------------------------------------------
     def firm_for(self, case_path: Path) -> LoadedFirm:
@@ -101,7 +102,10 @@ class Renderer:
             stat = path.stat()
         except OSError as exc:
             raise TemplateError(f"cannot be read ({exc.strerror})", file=path) from exc
-        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+        resolved = self._resolved.get(path)
+        if resolved is None:
+            resolved = self._resolved[path] = str(path.resolve())
+        key = (resolved, stat.st_mtime_ns, stat.st_size)
         if key not in _COMPILED:
             _COMPILED[key] = load_or_compile(path)
         return _COMPILED[key]

@@ -237,31 +237,40 @@ class _BatchDisplay:
             self.bar = None
 
     def summary(self, report) -> None:
-        from rich.console import Console
-        from rich.table import Table
+        """The counts, then each failure: a Rich table on a terminal, plain aligned text
+        otherwise (a log or a script reads it; Rich is not even imported then)."""
+        title = f"drafting batch {report.kind}: {len(report.outcomes)} case(s)"
+        counts = [("written", "skipped (already exist)", "failed", "not run"),
+                  (str(len(report.written)), str(len(report.skipped)), str(len(report.failed)),
+                   str(len(report.not_run)))]
+        failures = [("file:line", "field", "message")]
+        for o in report.failed:
+            e = o.error or {}
+            where = e.get("file") or o.case
+            if e.get("line"):
+                where += f":{e['line']}"
+            message = e.get("message", "")
+            if e.get("more"):
+                message += f" (and {len(e['more'])} more in this file)"
+            failures.append((where, e.get("field") or "", message))
+        tables = [(title, counts, True)] + ([("failures", failures, False)] if report.failed else [])
+        if sys.stdout.isatty():
+            from rich.console import Console
+            from rich.table import Table
 
-        counts = Table(title=f"drafting batch {report.kind}: {len(report.outcomes)} case(s)", show_header=True)
-        for name in ("written", "skipped (already exist)", "failed", "not run"):
-            counts.add_column(name, justify="right")
-        counts.add_row(str(len(report.written)), str(len(report.skipped)), str(len(report.failed)),
-                       str(len(report.not_run)))
-        console = Console(highlight=False, soft_wrap=True)
-        console.print(counts)
-        if report.failed:
-            failures = Table(title="failures", show_header=True)
-            failures.add_column("file:line")
-            failures.add_column("field")
-            failures.add_column("message")
-            for o in report.failed:
-                e = o.error or {}
-                where = e.get("file") or o.case
-                if e.get("line"):
-                    where += f":{e['line']}"
-                message = e.get("message", "")
-                if e.get("more"):
-                    message += f" (and {len(e['more'])} more in this file)"
-                failures.add_row(where, e.get("field") or "", message)
-            console.print(failures)
+            console = Console(highlight=False, soft_wrap=True)
+            for name, (header, *rows), numbers in tables:
+                table = Table(title=name, show_header=True)
+                for column in header:
+                    table.add_column(column, justify="right" if numbers else "left")
+                for row in rows:
+                    table.add_row(*row)
+                console.print(table)
+        else:
+            for name, rows, numbers in tables:
+                _say(name)
+                for line in _aligned(rows, right=numbers):
+                    _say("  " + line)
         bugs = [o for o in report.failed if o.internal]
         for o in bugs:
             if o.traceback:
@@ -269,7 +278,17 @@ class _BatchDisplay:
         if bugs:
             _err(f"{len(bugs)} case(s) hit an internal error: that is a bug in drafting, not in the case; "
                  "please report it with the traceback above")
-        console.print(f"manifest: {report.manifest}")
+        _say(f"manifest: {report.manifest}")
+
+
+def _aligned(rows: list[tuple[str, ...]], *, right: bool) -> list[str]:
+    """Columns padded to their widest cell, two spaces apart (the last one not padded)."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = [cell.rjust(w) if right else cell.ljust(w) for cell, w in zip(row, widths)]
+        lines.append("  ".join(cells).rstrip())
+    return lines
 
 
 def _failure_text(o) -> str:

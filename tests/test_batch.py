@@ -210,6 +210,21 @@ def test_plain_progress_lines_when_not_a_terminal(work):
     assert any("/9] failed " in line and "case-05-broken.yaml:5" in line for line in lines)
 
 
+def test_plain_summary_table_when_not_a_terminal(work):
+    result = batch(work)
+    lines = result.output.splitlines()
+    at = lines.index("drafting batch advisory: 9 case(s)")
+    header, counts = lines[at + 1], lines[at + 2]
+    assert header.split("  ") == ["", "written", "skipped (already exist)", "failed", "not run"]
+    assert counts.split() == ["8", "0", "1", "0"]
+    # numbers sit under the end of their column
+    assert counts.index("8") + 1 == header.index("written") + len("written")
+    failures = lines[lines.index("failures") + 1:]
+    assert failures[0].split() == ["file:line", "field", "message"]
+    assert f"{work['cases'] / 'case-05-broken.yaml'}:5  matter.stagee  unknown key 'stagee'" in failures[1]
+    assert "┃" not in result.output and "\x1b[" not in result.output  # no Rich drawing in a log
+
+
 def test_an_unexpected_error_fails_that_case_only_and_is_called_a_bug(work, monkeypatch):
     from drafting.render import Renderer
 

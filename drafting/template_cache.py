@@ -10,6 +10,7 @@ them; otherwise it is ignored. ``DRAFTING_CACHE_DIR=off`` turns it off.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -35,7 +36,16 @@ def _stamp(raw: bytes) -> str:
     from . import __version__
 
     versions = "|".join([__version__, version("jinja2"), version("docxtpl"), sys.implementation.cache_tag])
-    return hashlib.sha256(versions.encode() + b"\0" + raw).hexdigest()
+    return hashlib.sha256(versions.encode() + b"\0" + _compiler() + b"\0" + raw).hexdigest()
+
+
+@functools.cache
+def _compiler() -> bytes:
+    """The source of the code that compiles a template: a change to it (a new check, a new
+    field of ``CompiledTemplate``) is a new cache entry even where the version is the same."""
+    from . import docx_template, environment
+
+    return b"".join(hashlib.sha256(Path(m.__file__).read_bytes()).digest() for m in (docx_template, environment))
 
 
 def _private(path: Path, *, directory: bool) -> bool:

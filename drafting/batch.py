@@ -187,42 +187,25 @@ def _run_chunk(chunk: list[tuple[int, str]]) -> list[CaseOutcome]:
     return list(_run_cases(_worker, chunk))
 
 
-def _run_cases(s: _Settings, cases: Iterable[tuple[int, str]]) -> Iterator[CaseOutcome]:
-    """Run cases in order, writing each case's files on an I/O thread while the next
-    case renders: fsync waits on the disk, and the CPU has the next letter to make.
-    At most one case's documents wait to be written, so memory stays flat."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    waiting: tuple[CaseOutcome, list, Future] | None = None
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="drafting-write") as io:
-        for index, case in cases:
-            outcome, docs = _plan_case(s, index, case)
-            future = io.submit(_write, s, docs) if docs else None
-            if waiting is not None:
-                yield _finish_case(s, *waiting)
-            waiting = (outcome, docs, future)
-        if waiting is not None:
-            yield _finish_case(s, *waiting)
+def _run_cases(s: _Settings, cases: Iterable[tuple[int, str]], *, group: int = 8) -> Iterator[CaseOutcome]:
+    """Run cases in order, a few at a time: render each in memory, then write the group's
+    documents with one flush to disk (``output.write_group``) rather than one per file.
+    At most one group's documents are held, so memory stays flat."""
+    batch: list[tuple[CaseOutcome, list | None]] = []
+    for index, case in cases:
+        batch.append(_plan_case(s, index, case))
+        if len(batch) >= group:
+            yield from _write_cases(s, batch)
+            batch = []
+    yield from _write_cases(s, batch)
 
 
-def _run_case(s: _Settings, index: int, case: str) -> CaseOutcome:
-    outcome, docs = _plan_case(s, index, case)
-    future = None
-    if docs:
-        from concurrent.futures import Future as _Future
+def _write_cases(s: _Settings, planned: list[tuple[CaseOutcome, list | None]]) -> list[CaseOutcome]:
+    from .output import write_group
 
-        future = _Future()
-        try:
-            future.set_result(_write(s, docs))
-        except BaseException as exc:  # noqa: BLE001 - handed to _finish_case like a thread's error
-            future.set_exception(exc)
-    return _finish_case(s, outcome, docs, future)
-
-
-def _write(s: _Settings, docs: list) -> list[Path]:
-    from .render import write_documents
-
-    return write_documents(docs, Path(s.out_dir), force=s.force)
+    items = [(d.path, d.data) for _, docs in planned for d in docs or ()]
+    results = iter(write_group(items, force=s.force) if items else [])
+    return [_finish_case(s, outcome, docs, [next(results) for _ in docs or ()]) for outcome, docs in planned]
 
 
 def _plan_case(s: _Settings, index: int, case: str) -> tuple[CaseOutcome, list | None]:
@@ -251,19 +234,18 @@ def _plan_case(s: _Settings, index: int, case: str) -> tuple[CaseOutcome, list |
     return outcome, docs
 
 
-def _finish_case(s: _Settings, outcome: CaseOutcome, docs: list | None, future: Future | None) -> CaseOutcome:
-    """Wait for a case's files to be written and complete its outcome."""
-    if future is not None:
-        try:
-            written = future.result()
-        except Exception as exc:  # noqa: BLE001
-            _record_failure(outcome, exc, outcome.case)
+def _finish_case(s: _Settings, outcome: CaseOutcome, docs: list | None, errors: list) -> CaseOutcome:
+    """Complete a case's outcome once its documents are written (``errors``: one per document)."""
+    if docs:
+        failure = next((e for e in errors if e is not None), None)
+        written = [d for d, e in zip(docs, errors) if e is None]
+        for d in written:
+            outcome.written.append(str(d.path))
+            outcome.sha256[str(d.path)] = hashlib.sha256(d.data).hexdigest()
+        if failure is not None:
+            _record_failure(outcome, failure, outcome.case)
         else:
             outcome.status = WRITTEN
-            outcome.written = [str(p) for p in written]
-            by_path = {d.path: d.data for d in docs}
-            for p in written:
-                outcome.sha256[str(p)] = hashlib.sha256(by_path[p]).hexdigest()
     if outcome.status != FAILED or outcome.skipped:
         try:
             outcome.firm, outcome.template = s.template_for(Path(outcome.case))
@@ -511,8 +493,11 @@ def _chunks(cases: list[Path], jobs: int) -> Iterator[list[tuple[int, str]]]:
 def _warm_up(settings: _Settings, cases: list[Path], ahead: _CompileAhead | None) -> None:
     """Compile the template and load the firm and rules before forking, so every worker
     inherits them instead of building its own. A failure here is left for the cases to report."""
+    from .output import _syncfs
     from .render import remember_compiled
     from .rules import load_rules
+
+    _syncfs()  # ctypes and libc looked up once here, not in every worker
 
     renderer = settings.renderer
     try:

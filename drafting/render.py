@@ -128,17 +128,26 @@ class Renderer:
         self, kind_name: str, case: str | Path | LoadedCase, *, out_dir: Path, letter_date: object = None
     ) -> list[Document]:
         """Build every document a case yields for a kind, in memory."""
+        return self._documents(kind_name, case, out_dir=out_dir, letter_date=letter_date)[0]
+
+    def _documents(self, kind_name, case, *, out_dir: Path, letter_date: object = None, skip_existing: bool = False):
+        """``(documents, existing)``; with ``skip_existing`` a document whose file exists is
+        not rendered (a rerun of a batch only checks names) but listed in ``existing``."""
         kind = get_kind(kind_name)
         inputs, letters = self.letters(kind_name, case, letter_date=letter_date)
         firm, loaded = inputs.firm, inputs.loaded
         template = self.compiled(self.template_path(kind, firm))
-        docs = []
+        docs, existing = [], []
         for stem, letter in letters:
+            path = output_path(out_dir, stem)
+            if skip_existing and path.exists():
+                existing.append(path)
+                continue
             props = Properties(title=f"{letter.title} — {loaded.case.matter.id}", subject=kind.title,
                                author=firm.firm.name, letter_date=inputs.letter_date)
             data = template.render(letter.context, props, locate=_locator(letter, loaded, firm))
-            docs.append(Document(output_path(out_dir, stem), data))
-        return docs
+            docs.append(Document(path, data))
+        return docs, existing
 
     def plan_case(
         self,
@@ -153,15 +162,15 @@ class Renderer:
         """Render a case in memory and decide what to write: ``(documents, existing ones left)``.
         An existing document is an error unless ``force`` or ``skip_existing``."""
         out_dir = Path(out_dir)
+        if skip_existing and not force:
+            return self._documents(kind_name, case_path, out_dir=out_dir, letter_date=letter_date,
+                                   skip_existing=True)
         docs = self.documents(kind_name, case_path, out_dir=out_dir, letter_date=letter_date)
         existing = [d.path for d in docs if d.path.exists()]
         if existing and not force:
-            if not skip_existing:
-                raise OutputExistsError(path=existing[0])
-            docs = [d for d in docs if d.path not in existing]
-        else:
-            existing = []
-        return docs, existing
+            raise OutputExistsError(path=existing[0])
+        return docs, []
+
 
     def render_case(
         self,

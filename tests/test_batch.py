@@ -180,6 +180,19 @@ def test_a_rerun_writes_nothing_and_after_a_fix_writes_only_the_fixed_case(work)
     assert {c["status"] for c in manifest(out)["cases"]} == {"skipped"}
 
 
+def test_a_rerun_only_checks_names_it_renders_nothing(work, monkeypatch):
+    from drafting.docx_template import CompiledTemplate
+
+    assert batch(work, jobs=1).exit_code == 1
+    renders = []
+    real = CompiledTemplate.render
+    monkeypatch.setattr(CompiledTemplate, "render", lambda self, *a, **k: renders.append(1) or real(self, *a, **k))
+    assert batch(work, jobs=1).exit_code == 1
+    assert renders == []
+    assert batch(work, "--force", jobs=1).exit_code == 1
+    assert len(renders) == 8
+
+
 def test_force_rewrites_every_document(work):
     out = work["out"]
     batch(work)

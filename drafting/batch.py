@@ -310,7 +310,9 @@ def run_batch(
     started = time.monotonic()
     cases = expand_inputs(inputs)
     jobs = max(1, min(jobs or default_jobs(), len(cases)))
-    ahead = _CompileAhead(kind, templates_dir) if jobs > 1 and hasattr(os, "fork") else None
+    ahead = None
+    if jobs > 1 and hasattr(os, "fork") and not _template_is_cached(kind, templates_dir):
+        ahead = _CompileAhead(kind, templates_dir)
     try:
         return _run_batch(kind, cases, ahead, out_dir=Path(out_dir), jobs=jobs, letter_date=letter_date,
                           firm_path=firm_path, templates_dir=templates_dir, force=force, pdf=pdf,
@@ -546,17 +548,33 @@ class _CompileAhead:
         self.proc.join(timeout=5)
 
 
+def _likely_template(kind: str, templates_dir: str | Path | None) -> Path | None:
+    """The same search as Renderer.template_path, less the firm's own folder (the firm
+    profile is not loaded yet); the parent checks the guess."""
+    from .bundled import bundled_templates
+
+    name = f"{kind}.docx"
+    folders = ([Path(templates_dir)] if templates_dir else []) + [bundled_templates()]
+    return next((f / name for f in folders if (f / name).is_file()), None)
+
+
+def _template_is_cached(kind: str, templates_dir: str | Path | None) -> bool:
+    """Compiled on disk already? Then loading it is ~2 ms and no helper is worth forking."""
+    from .template_cache import is_cached
+
+    try:
+        path = _likely_template(kind, templates_dir)
+        return path is not None and is_cached(path)
+    except (DraftingError, OSError):
+        return False
+
+
 def _compile_ahead(kind: str, templates_dir: str | Path | None, conn) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        from .docx_template import bundled_templates
         from .template_cache import load_or_compile
 
-        # The same search as Renderer.template_path, less the firm's own folder (the
-        # firm profile is not loaded yet); the parent checks the guess.
-        name = f"{kind}.docx"
-        folders = ([Path(templates_dir)] if templates_dir else []) + [bundled_templates()]
-        path = next((f / name for f in folders if (f / name).is_file()), None)
+        path = _likely_template(kind, templates_dir)
         conn.send(load_or_compile(path) if path is not None else None)
     except BaseException:
         try:

@@ -18,7 +18,6 @@ letter parts are deflated at a lower level than the static parts (a third of the
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import marshal
 import re
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ import jinja2.nodes
 from jinja2.sandbox import SecurityError
 
 from .environment import FILTERS, MissingValue, make_environment
+from .bundled import bundled_templates  # noqa: F401 (re-exported)
 from .errors import MissingFieldError, TemplateError
 from .zipwriter import LETTER_LEVEL, Entry, make_entry, write_zip
 
@@ -277,16 +277,6 @@ def _restore(path: str, layout: list, sources: list[str], key: tuple | None, pro
             part = env.template_class.from_code(env, codes[name], env.make_globals(None), None)
         parts.append((name, part))
     return CompiledTemplate(Path(path), parts, sources=sources, codes=codes, key=key, proven=set(proven))
-
-
-@functools.cache
-def bundled_templates() -> Path:
-    """The templates shipped with the package (source checkout or installed wheel)."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "templates", here / "_bundled_templates"):
-        if candidate.is_dir():
-            return candidate
-    raise TemplateError("the bundled templates are missing from this installation", file=here)
 
 
 def compile_template(path: str | Path) -> CompiledTemplate:

@@ -18,7 +18,6 @@ import stat
 import sys
 from pathlib import Path
 
-from .docx_template import CompiledTemplate, compile_template
 
 
 def cache_dir() -> Path | None:
@@ -43,9 +42,9 @@ def _stamp(raw: bytes) -> str:
 def _compiler() -> bytes:
     """The source of the code that compiles a template: a change to it (a new check, a new
     field of ``CompiledTemplate``) is a new cache entry even where the version is the same."""
-    from . import docx_template, environment
-
-    return b"".join(hashlib.sha256(Path(m.__file__).read_bytes()).digest() for m in (docx_template, environment))
+    here = Path(__file__).parent  # read, not imported: ``is_cached`` runs before Jinja is imported
+    return b"".join(hashlib.sha256((here / name).read_bytes()).digest()
+                    for name in ("docx_template.py", "environment.py"))
 
 
 def _private(path: Path, *, directory: bool) -> bool:
@@ -58,8 +57,33 @@ def _private(path: Path, *, directory: bool) -> bool:
     return kind_ok and st.st_uid == os.getuid() and not st.st_mode & 0o022
 
 
+def compile_template(path: Path) -> CompiledTemplate:
+    from .docx_template import compile_template as compile_
+
+    return compile_(path)
+
+
+def _entry(path: Path) -> Path | None:
+    """The cache file for this template as it is now, or None (caching off, unreadable)."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        return folder / f"{_stamp(path.read_bytes())}.pickle"
+    except Exception:  # unreadable template, or no package metadata (a frozen install)  # noqa: BLE001
+        return None
+
+
+def is_cached(path: str | Path) -> bool:
+    """Would ``load_or_compile`` find this template compiled? (Cheap: no Jinja import.)"""
+    entry = _entry(Path(path))
+    return entry is not None and _private(entry.parent, directory=True) and _private(entry, directory=False)
+
+
 def load_or_compile(path: str | Path) -> CompiledTemplate:
     """``compile_template(path)``, through the on-disk cache when it can be used safely."""
+    from .docx_template import CompiledTemplate
+
     path = Path(path)
     folder = cache_dir()
     if folder is None:

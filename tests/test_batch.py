@@ -379,9 +379,11 @@ def test_a_pdf_failure_still_leaves_the_documents_and_the_manifest(work, monkeyp
     assert {c["status"] for c in manifest(work["out"])["cases"]} == {"written", "failed"}
 
 
-def test_the_template_is_compiled_ahead_in_a_helper_not_in_the_parent(work, monkeypatch):
+def test_a_template_not_yet_compiled_is_compiled_in_a_helper_and_a_cached_one_needs_none(work, monkeypatch,
+                                                                                         tmp_path):
     import drafting.render as render_module
 
+    monkeypatch.setenv("DRAFTING_CACHE_DIR", str(tmp_path / "fresh-cache"))
     compiled_here = []
     real = render_module.load_or_compile
 
@@ -391,10 +393,22 @@ def test_the_template_is_compiled_ahead_in_a_helper_not_in_the_parent(work, monk
 
     monkeypatch.setattr(render_module, "load_or_compile", counting)
     monkeypatch.setattr(render_module, "_COMPILED", {})
+    helpers = []
+    real_ahead = batch_module._CompileAhead
+    monkeypatch.setattr(batch_module, "_CompileAhead", lambda *a: helpers.append(a) or real_ahead(*a))
+
     result = batch(work, jobs=2)
     assert result.exit_code == 1
     assert sorted(docs(work["out"])) == GOOD_NAMES
+    assert len(helpers) == 1
     assert compiled_here == []  # the helper's template was used (and inherited by the workers)
+
+    # now it is in the on-disk cache: loading it is cheaper than forking a helper
+    monkeypatch.setattr(render_module, "_COMPILED", {})
+    result = batch(work, "--force", jobs=2)
+    assert result.exit_code == 1
+    assert len(helpers) == 1
+    assert compiled_here == [work["templates"] / "advisory.docx"]
 
 
 def test_a_compiled_template_survives_pickling_byte_for_byte(work):

@@ -114,20 +114,26 @@ class BatchInterrupted(KeyboardInterrupt):
 
 
 def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
-    """Case files in the order given; a folder means its ``*.yaml`` (sorted, not ``firm.yaml``)."""
+    """Case files in the order given; a folder means its ``*.yaml`` (sorted, not ``firm.yaml``).
+    A file named twice (or through a link) counts once."""
     out: list[Path] = []
-    seen: set[Path] = set()
+    seen: set = set()
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml")
-                           and p.name not in ("firm.yaml", "firm.yml") and p.is_file())
+            with os.scandir(path) as entries:
+                found = sorted(path / e.name for e in entries if e.name.endswith((".yaml", ".yml"))
+                               and e.name not in ("firm.yaml", "firm.yml") and e.is_file())
             if not found:
                 raise DraftingError("no case files (*.yaml) in this folder", file=path)
         else:
             found = [path]  # a missing file fails as a case, with the others still written
         for p in found:
-            key = p.resolve()
+            try:
+                st = p.stat()
+                key = (st.st_dev, st.st_ino)
+            except OSError:
+                key = os.path.abspath(p)
             if key not in seen:
                 seen.add(key)
                 out.append(p)
@@ -721,6 +727,16 @@ def write_manifest(report: BatchReport, *, letter_date=None) -> Path:
         "firm": firm,
         "cases": cases,
     }
-    data = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False).encode("utf-8") + b"\n"
+    data = _manifest_json(manifest).encode("utf-8")
     write_atomic(report.manifest, data, force=True)
     return report.manifest
+
+
+def _manifest_json(manifest: dict) -> str:
+    """Indented JSON with one line per case: as easy to read and diff, and written by the C
+    encoder (``indent`` alone would send the whole manifest through the Python one)."""
+    cases = manifest["cases"]
+    head = json.dumps({**manifest, "cases": None}, indent=2, sort_keys=True, ensure_ascii=False)
+    lines = [json.dumps(c, sort_keys=True, ensure_ascii=False) for c in cases]
+    body = "[\n" + ",\n".join("    " + line for line in lines) + "\n  ]" if lines else "[]"
+    return head.replace('"cases": null', '"cases": ' + body, 1) + "\n"

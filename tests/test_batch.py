@@ -324,6 +324,17 @@ def test_single_files_and_folders_can_be_mixed_and_missing_files_fail_alone(work
     assert f"{cases / 'nope.yaml'}" in result.output and "file not found" in result.output
 
 
+def test_a_case_named_twice_or_through_a_link_is_run_once(work):
+    from drafting.batch import expand_inputs
+
+    cases = work["cases"]
+    (cases / "zz-link.yaml").symlink_to(cases / "case-01.yaml")
+    found = expand_inputs([cases / "case-01.yaml", cases, str(cases / "case-01.yaml")])
+    assert [p.name for p in found].count("case-01.yaml") == 1
+    assert "zz-link.yaml" not in [p.name for p in found]
+    assert len(found) == 9  # 8 good + 1 broken, firm.yaml left out
+
+
 def test_an_empty_folder_is_an_error(tmp_path, work):
     empty = tmp_path / "empty"
     empty.mkdir()

@@ -10,6 +10,9 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	# Byte-compile the package as a wheel install would: an editable install under
+	# PYTHONDONTWRITEBYTECODE would otherwise compile it from source on every start.
+	$(PY) -m compileall -q drafting
 	touch $(STAMP)
 
 # One folder per kind, each with its batch manifest. Only the cases with a

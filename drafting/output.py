@@ -107,12 +107,13 @@ def write_group(items: list[tuple[Path, bytes]], *, force: bool) -> list[Excepti
             if fd is None:
                 results[i] = _attempt(write_atomic, path, data, force=force)
                 continue
-            staged.append((i, fd))
             try:
                 _fill(fd, data, sync=False)
             except OSError as exc:
+                os.close(fd)  # the unnamed file goes with it
                 results[i] = OutputError(f"cannot write ({exc.strerror or exc})", file=path)
-        staged = [(i, fd) for i, fd in staged if results[i] is None]
+                continue
+            staged.append((i, fd))
         if staged:
             one_folder = len({items[i][0].parent for i, _ in staged}) == 1
             try:

@@ -97,7 +97,9 @@ def test_a_full_disk_fails_that_document_only_and_leaves_no_part_of_it(tmp_path,
         return real_write(fd, data)
 
     monkeypatch.setattr(os, "write", write)
+    open_fds = len(os.listdir("/proc/self/fd"))
     results = output.write_group(group, force=False)
+    assert len(os.listdir("/proc/self/fd")) == open_fds  # no descriptor left open
     assert isinstance(results[1], OutputError) and "No space left on device" in str(results[1])
     assert [r is None for r in results] == [True, False, True, True]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["doc-0.docx", "doc-2.docx", "doc-3.docx"]

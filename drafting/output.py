@@ -168,15 +168,9 @@ def _flush(fds: list[int], *, whole_file_system: bool) -> None:
         os.fsync(fd)
 
 
-@functools.cache
 def _syncfs():
     """libc's ``syncfs`` (Linux), or None."""
-    try:
-        import ctypes
-
-        return ctypes.CDLL(None, use_errno=True).syncfs
-    except (OSError, AttributeError):
-        return None
+    return _libc_function("syncfs")
 
 
 # errno values meaning "this system cannot do that here": fall back to a named temp file
@@ -257,13 +251,18 @@ def _root_fd() -> int:
     return os.open("/", os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
 
 
-@functools.cache
 def _linkat():
     """libc's ``linkat``, or None where there is no such thing."""
+    return _libc_function("linkat")
+
+
+@functools.cache
+def _libc_function(name: str):
+    """A function of the C library, or None where there is none (not Linux, no libc)."""
     try:
         import ctypes
 
-        return ctypes.CDLL(None, use_errno=True).linkat
+        return getattr(ctypes.CDLL(None, use_errno=True), name)
     except (OSError, AttributeError):
         return None
 

@@ -36,3 +36,19 @@ def text_of(data: bytes, *, formatting: bool = False) -> str:
 def letter(kind: str, case: Path, **kw) -> str:
     (text,) = letters(kind, case, **kw).values()
     return text
+
+
+def make_template(folder: Path, kind: str, body: list[str]) -> Path:
+    """A one-paragraph-per-line template named after the kind (``{%p`` lines as whole paragraphs)."""
+    from docx import Document
+
+    doc = Document()
+    for line in body:
+        if line.startswith("{%p"):
+            doc.add_paragraph(line)
+        else:
+            doc.add_paragraph().add_run(line)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{kind}.docx"
+    doc.save(path)
+    return path

@@ -14,6 +14,7 @@ from docx import Document
 from typer.testing import CliRunner
 
 from drafting.cli import app
+from helpers import make_template
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
@@ -24,20 +25,6 @@ HOSTILE = {
     "case_number": "A&B<1>'2'\"3\"",
     "agency": "x" * 3000,
 }
-
-
-def make_template(folder: Path, kind: str, body: list[str]) -> Path:
-    """A one-paragraph-per-line template named after the kind."""
-    doc = Document()
-    for line in body:
-        if line.startswith("{%p"):
-            doc.add_paragraph(line)
-        else:
-            doc.add_paragraph().add_run(line)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{kind}.docx"
-    doc.save(path)
-    return path
 
 
 def write_case(folder: Path, text: str) -> Path:

@@ -10,12 +10,11 @@ import io
 import zipfile
 
 import pytest
-from docx import Document
-
 from drafting.docx_template import Properties, compile_template, proven_well_formed
 from drafting.environment import make_environment
 from drafting.errors import TemplateError
 from drafting.render import bundled_templates
+from helpers import make_template
 
 HEAD = '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="urn:w"><w:body>'
 TAIL = "</w:body></w:document>"
@@ -63,15 +62,7 @@ def test_every_bundled_template_is_proven():
 
 
 def make(tmp_path, lines: list[str]):
-    doc = Document()
-    for line in lines:
-        if line.startswith("{%p"):
-            doc.add_paragraph(line)
-        else:
-            doc.add_paragraph().add_run(line)
-    path = tmp_path / "t.docx"
-    doc.save(path)
-    return compile_template(path)
+    return compile_template(make_template(tmp_path, "t", lines))
 
 
 def render(compiled, **context) -> bytes:

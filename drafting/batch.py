@@ -1,10 +1,11 @@
 """Many cases at once (``drafting batch``): parallel, failure-isolated, resumable.
 
-Workers are forked from a parent that has already imported the package and compiled
-the template (in a helper process, while the parent imports), so each starts warm and
-shares the compiled template copy-on-write instead of compiling its own. Each
-worker writes its own documents and sends back only a small ``CaseOutcome``; the parent
-never holds a document, so memory stays flat however many cases there are. A bad case
+Workers are forked from a parent that has already imported the package and loaded the
+compiled template (from the on-disk cache, or compiled in a helper process while the
+parent imports), so each starts warm and shares it copy-on-write. Each worker
+(``batch_worker``) writes its own documents and sends back only a small ``CaseOutcome``;
+the parent never holds a document, so memory stays flat however many cases there are,
+and writes the manifest (``manifest``) at the end. A bad case
 is recorded and the batch goes on; existing documents are skipped unless ``force``; a
 Ctrl-C lets the cases in hand finish (or, on a second Ctrl-C, kills the workers and
 removes their temporary files) and the manifest records what was done.
@@ -13,49 +14,25 @@ removes their temporary files) and the manifest records what was done.
 from __future__ import annotations
 
 import gc
-import hashlib
-import json
 import os
 import signal
 import threading
 import time
-import traceback
 from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from . import __version__
-from .errors import DraftingError, OutputExistsError, ValidationErrors, UsageError
-from .output import TEMP_PREFIX, prepare_out_dir, write_atomic
+from .batch_worker import (
+    FAILED, NOT_RUN, CaseOutcome, Settings, died, init_worker, run_cases, run_chunk, sha256_file,
+)
+from .errors import DraftingError, UsageError
+from .manifest import write_manifest
+from .output import TEMP_PREFIX, prepare_out_dir
 
 MANIFEST_NAME = "manifest.json"
-WRITTEN, SKIPPED, FAILED, NOT_RUN = "written", "skipped", "failed", "not-run"
-
-
-@dataclass
-class CaseOutcome:
-    """What happened to one case; small enough to send back from a worker."""
-
-    index: int
-    case: str
-    status: str = NOT_RUN
-    written: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    sha256: dict[str, str] = field(default_factory=dict)  # output path -> digest
-    case_sha256: str | None = None
-    error: dict | None = None  # file, line, col, field, message (+ "more" for several)
-    internal: bool = False  # the error is a bug in drafting, not in the case
-    traceback: str | None = None  # for internal errors only; never in the manifest
-    template: str | None = None
-    firm: str | None = None
-    pdfs: list[str] = field(default_factory=list)  # PDFs made from the written documents
-
-    @property
-    def outputs(self) -> list[str]:
-        return sorted(self.written + self.skipped + self.pdfs)
 
 
 @dataclass
@@ -147,147 +124,6 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not Linux
         return max(1, os.cpu_count() or 1)
-
-
-# ------------------------------------------------------------------------ one case
-
-
-class _Settings:
-    """The per-batch arguments every case shares (module-global in a worker)."""
-
-    def __init__(self, kind, out_dir, letter_date, force, templates_dir, firm_path, stop) -> None:
-        from .render import Renderer
-
-        self.kind = kind
-        self.out_dir = out_dir
-        self.letter_date = letter_date
-        self.force = force
-        self.stop = stop  # an Event: set on Ctrl-C, later cases are not started
-        self.renderer = Renderer(templates_dir=templates_dir, firm_path=firm_path)
-        self._used: dict[str, tuple[str, str]] = {}
-
-    def template_for(self, case: Path) -> tuple[str, str]:
-        """The firm profile and template this case uses (the same for a whole folder)."""
-        from .render import get_kind
-
-        folder = os.path.dirname(case)
-        if folder not in self._used:
-            firm = self.renderer.firm_for(case)
-            self._used[folder] = (str(firm.path), str(self.renderer.template_path(get_kind(self.kind), firm)))
-        return self._used[folder]
-
-
-_worker: _Settings | None = None
-
-
-def _init_worker(settings: _Settings) -> None:
-    global _worker
-    # The parent owns Ctrl-C: it tells workers to stop between cases, so a document
-    # being written is finished rather than cut off.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _worker = settings
-
-
-def _run_chunk(chunk: list[tuple[int, str]]) -> list[CaseOutcome]:
-    assert _worker is not None
-    return list(_run_cases(_worker, chunk))
-
-
-def _run_cases(s: _Settings, cases: Iterable[tuple[int, str]], *, group: int = 8) -> Iterator[CaseOutcome]:
-    """Run cases in order, a few at a time: render each in memory, then write the group's
-    documents with one flush to disk (``output.write_group``) rather than one per file.
-    At most one group's documents are held, so memory stays flat."""
-    batch: list[tuple[CaseOutcome, list | None]] = []
-    for index, case in cases:
-        batch.append(_plan_case(s, index, case))
-        if len(batch) >= group:
-            yield from _write_cases(s, batch)
-            batch = []
-    yield from _write_cases(s, batch)
-
-
-def _write_cases(s: _Settings, planned: list[tuple[CaseOutcome, list | None]]) -> list[CaseOutcome]:
-    from .output import write_group
-
-    items = [(d.path, d.data) for _, docs in planned for d in docs or ()]
-    results = iter(write_group(items, force=s.force) if items else [])
-    return [_finish_case(s, outcome, docs, [next(results) for _ in docs or ()]) for outcome, docs in planned]
-
-
-def _plan_case(s: _Settings, index: int, case: str) -> tuple[CaseOutcome, list | None]:
-    """Render one case in memory: its outcome so far and the documents to write."""
-    outcome = CaseOutcome(index=index, case=case)
-    if s.stop.is_set():
-        return outcome, None
-    path = Path(case)
-    try:
-        outcome.case_sha256 = _sha256_file(path)
-    except OSError:
-        pass  # loading the case reports it properly
-    try:
-        docs, existing = s.renderer.plan_case(s.kind, path, out_dir=s.out_dir, letter_date=s.letter_date,
-                                              force=s.force, skip_existing=True)
-    except Exception as exc:  # noqa: BLE001 - recorded, the batch goes on
-        _record_failure(outcome, exc, case)
-        return outcome, None
-    outcome.status = SKIPPED
-    outcome.skipped = [str(p) for p in existing]
-    for p in existing:
-        try:
-            outcome.sha256[str(p)] = _sha256_file(p)
-        except OSError:
-            pass
-    return outcome, docs
-
-
-def _finish_case(s: _Settings, outcome: CaseOutcome, docs: list | None, errors: list) -> CaseOutcome:
-    """Complete a case's outcome once its documents are written (``errors``: one per document)."""
-    if docs:
-        failure = next((e for e in errors if e is not None), None)
-        written = [d for d, e in zip(docs, errors) if e is None]
-        for d in written:
-            outcome.written.append(str(d.path))
-            outcome.sha256[str(d.path)] = hashlib.sha256(d.data).hexdigest()
-        if failure is not None:
-            _record_failure(outcome, failure, outcome.case)
-        else:
-            outcome.status = WRITTEN
-    if outcome.status != FAILED or outcome.skipped:
-        try:
-            outcome.firm, outcome.template = s.template_for(Path(outcome.case))
-        except (DraftingError, OSError):
-            pass
-    return outcome
-
-
-def _record_failure(outcome: CaseOutcome, exc: Exception, case: str) -> None:
-    outcome.status = FAILED
-    if isinstance(exc, DraftingError):
-        outcome.error = error_record(exc)
-        if isinstance(exc, OutputExistsError) and exc.file:
-            outcome.skipped.append(exc.file)  # another case of this batch wrote it first
-        return
-    # a bug: record it and go on with the other cases
-    outcome.internal = True
-    outcome.error = {"file": case, "line": None, "col": None, "field": None,
-                     "message": f"internal error: {type(exc).__name__}: {exc}"}
-    outcome.traceback = "".join(traceback.format_exception(exc))
-
-
-def error_record(exc: DraftingError) -> dict:
-    """The manifest's view of an error: where, which field, what (no client data beyond that)."""
-    record = {"file": exc.file, "line": exc.line, "col": exc.col, "field": exc.field, "message": exc.message}
-    if isinstance(exc, ValidationErrors) and len(exc.errors) > 1:
-        record["more"] = [
-            {"file": e.file, "line": e.line, "col": e.col, "field": e.field, "message": e.message}
-            for e in exc.errors[1:]
-        ]
-    return record
-
-
-def _sha256_file(path: Path) -> str:
-    with open(path, "rb") as fh:
-        return hashlib.sha256(fh.read()).hexdigest()
 
 
 # ------------------------------------------------------------------------ the batch
@@ -386,7 +222,7 @@ def _add_pdfs(report: BatchReport, *, letter_date) -> None:
         for doc in o.written:
             if doc in made:
                 o.pdfs.append(made[doc])
-                o.sha256[made[doc]] = _sha256_file(Path(made[doc]))
+                o.sha256[made[doc]] = sha256_file(Path(made[doc]))
     write_manifest(report, letter_date=letter_date)
     if error is not None:
         error.batch_report = report  # the documents are written; the caller may show them
@@ -416,9 +252,9 @@ class _Tracker:
 
 
 def _run_in_process(cases, settings_args, jobs, stop, tracker, ahead) -> Iterator[CaseOutcome]:
-    settings = _Settings(*settings_args, stop=stop)
+    settings = Settings(*settings_args, stop=stop)
     tracker.start()
-    yield from _run_cases(settings, ((index, str(case)) for index, case in enumerate(cases)))
+    yield from run_cases(settings, ((index, str(case)) for index, case in enumerate(cases)))
 
 
 def _run_in_pool(cases, settings_args, jobs, stop, tracker, ahead) -> Iterator[CaseOutcome]:
@@ -427,7 +263,7 @@ def _run_in_pool(cases, settings_args, jobs, stop, tracker, ahead) -> Iterator[C
     ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else multiprocessing.get_context()
     event = ctx.Event()
     stop.events.append(event)
-    settings = _Settings(*settings_args, stop=event)
+    settings = Settings(*settings_args, stop=event)
     _warm_up(settings, cases, ahead)
     # What the parent built is shared copy-on-write; frozen, the workers' garbage
     # collector never walks (and so never copies) it.
@@ -438,7 +274,7 @@ def _run_in_pool(cases, settings_args, jobs, stop, tracker, ahead) -> Iterator[C
     window = jobs * 3
 
     def new_pool() -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
+        return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=init_worker,
                                    initargs=(settings,))
 
     executor = new_pool()
@@ -452,7 +288,7 @@ def _run_in_pool(cases, settings_args, jobs, stop, tracker, ahead) -> Iterator[C
                 chunk = retries.pop() if retries else next(chunks, None)
                 if chunk is None:
                     break
-                pending[executor.submit(_run_chunk, chunk)] = (chunk, retry)
+                pending[executor.submit(run_chunk, chunk)] = (chunk, retry)
             if not pending:
                 break
             done, _ = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
@@ -464,7 +300,7 @@ def _run_in_pool(cases, settings_args, jobs, stop, tracker, ahead) -> Iterator[C
                 except BrokenProcessPool:
                     broken = True
                     if retry:
-                        yield from (_died(index, case) for index, case in chunk)
+                        yield from (died(index, case) for index, case in chunk)
                     else:
                         retries.extend([item] for item in chunk)
             if broken:
@@ -473,7 +309,7 @@ def _run_in_pool(cases, settings_args, jobs, stop, tracker, ahead) -> Iterator[C
                 # that breaks it a second time is a failure.
                 for chunk, retry in pending.values():
                     if retry:
-                        yield from (_died(index, case) for index, case in chunk)
+                        yield from (died(index, case) for index, case in chunk)
                     else:
                         retries.extend([item] for item in chunk)
                 pending.clear()
@@ -485,12 +321,6 @@ def _run_in_pool(cases, settings_args, jobs, stop, tracker, ahead) -> Iterator[C
         raise
 
 
-def _died(index: int, case: str) -> CaseOutcome:
-    return CaseOutcome(index=index, case=case, status=FAILED, internal=True,
-                       error={"file": case, "line": None, "col": None, "field": None,
-                              "message": "internal error: the worker process rendering this case died"})
-
-
 def _chunks(cases: list[Path], jobs: int) -> Iterator[list[tuple[int, str]]]:
     """Small groups of cases per task: fewer round trips, still a smooth progress bar."""
     size = max(1, min(8, len(cases) // (jobs * 16)))
@@ -498,7 +328,7 @@ def _chunks(cases: list[Path], jobs: int) -> Iterator[list[tuple[int, str]]]:
         yield [(i, str(cases[i])) for i in range(start, min(start + size, len(cases)))]
 
 
-def _warm_up(settings: _Settings, cases: list[Path], ahead: _CompileAhead | None) -> None:
+def _warm_up(settings: Settings, cases: list[Path], ahead: _CompileAhead | None) -> None:
     """Compile the template and load the firm and rules before forking, so every worker
     inherits them instead of building its own. A failure here is left for the cases to report."""
     from .output import _syncfs
@@ -680,63 +510,4 @@ def _resolve_collisions(outcomes: list[CaseOutcome]) -> None:
     for o in outcomes:  # with --force both may have written it: record what is on disk
         for path in o.written:
             if writers[path] > 1:
-                o.sha256[path] = _sha256_file(Path(path))
-
-
-# ------------------------------------------------------------------------ the manifest
-
-
-def write_manifest(report: BatchReport, *, letter_date=None) -> Path:
-    """``<out>/manifest.json``: what each case produced, from which inputs (owner-only)."""
-    hashes: dict[str, str | None] = {}
-
-    def described(path: str | None) -> dict | None:
-        if path is None:
-            return None
-        if path not in hashes:
-            try:
-                hashes[path] = _sha256_file(Path(path))
-            except OSError:
-                hashes[path] = None
-        return {"path": path, "sha256": hashes[path]}
-
-    first = next((o for o in report.outcomes if o.template), None)
-    template = described(first.template) if first else None
-    firm = described(first.firm) if first else None
-    cases = []
-    for o in report.outcomes:
-        entry = {
-            "case": o.case,
-            "case_sha256": o.case_sha256,
-            "status": o.status,
-            "outputs": [{"path": p, "sha256": o.sha256.get(p)} for p in o.outputs],
-            "error": o.error,
-        }
-        # A batch normally uses one firm profile and one template; a case that used
-        # others says which.
-        if o.template and first and o.template != first.template:
-            entry["template"] = described(o.template)
-        if o.firm and first and o.firm != first.firm:
-            entry["firm"] = described(o.firm)
-        cases.append(entry)
-    manifest = {
-        "version": __version__,
-        "kind": report.kind,
-        "letter_date": letter_date.isoformat() if hasattr(letter_date, "isoformat") else letter_date,
-        "template": template,
-        "firm": firm,
-        "cases": cases,
-    }
-    data = _manifest_json(manifest).encode("utf-8")
-    write_atomic(report.manifest, data, force=True)
-    return report.manifest
-
-
-def _manifest_json(manifest: dict) -> str:
-    """Indented JSON with one line per case: as easy to read and diff, and written by the C
-    encoder (``indent`` alone would send the whole manifest through the Python one)."""
-    cases = manifest["cases"]
-    head = json.dumps({**manifest, "cases": None}, indent=2, sort_keys=True, ensure_ascii=False)
-    lines = [json.dumps(c, sort_keys=True, ensure_ascii=False) for c in cases]
-    body = "[\n" + ",\n".join("    " + line for line in lines) + "\n  ]" if lines else "[]"
-    return head.replace('"cases": null', '"cases": ' + body, 1) + "\n"
+                o.sha256[path] = sha256_file(Path(path))

@@ -1,0 +1,188 @@
+"""One batch worker's side of ``drafting batch``: render a chunk of cases, write each group
+of them with one flush to disk, and send back a small ``CaseOutcome`` per case.
+
+A worker is forked from the batch's parent with the firm, rules and template already
+loaded (``Settings`` holds the ``Renderer``); it never prints, and a case that fails is
+recorded in its outcome while the others go on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .errors import DraftingError, OutputExistsError, ValidationErrors
+
+WRITTEN, SKIPPED, FAILED, NOT_RUN = "written", "skipped", "failed", "not-run"
+
+
+@dataclass
+class CaseOutcome:
+    """What happened to one case; small enough to send back from a worker."""
+
+    index: int
+    case: str
+    status: str = NOT_RUN
+    written: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    sha256: dict[str, str] = field(default_factory=dict)  # output path -> digest
+    case_sha256: str | None = None
+    error: dict | None = None  # file, line, col, field, message (+ "more" for several)
+    internal: bool = False  # the error is a bug in drafting, not in the case
+    traceback: str | None = None  # for internal errors only; never in the manifest
+    template: str | None = None
+    firm: str | None = None
+    pdfs: list[str] = field(default_factory=list)  # PDFs made from the written documents
+
+    @property
+    def outputs(self) -> list[str]:
+        return sorted(self.written + self.skipped + self.pdfs)
+
+
+class Settings:
+    """The per-batch arguments every case shares (module-global in a worker)."""
+
+    def __init__(self, kind, out_dir, letter_date, force, templates_dir, firm_path, stop) -> None:
+        from .render import Renderer
+
+        self.kind = kind
+        self.out_dir = out_dir
+        self.letter_date = letter_date
+        self.force = force
+        self.stop = stop  # an Event: set on Ctrl-C, later cases are not started
+        self.renderer = Renderer(templates_dir=templates_dir, firm_path=firm_path)
+        self._used: dict[str, tuple[str, str]] = {}
+
+    def template_for(self, case: Path) -> tuple[str, str]:
+        """The firm profile and template this case uses (the same for a whole folder)."""
+        from .render import get_kind
+
+        folder = os.path.dirname(case)
+        if folder not in self._used:
+            firm = self.renderer.firm_for(case)
+            self._used[folder] = (str(firm.path), str(self.renderer.template_path(get_kind(self.kind), firm)))
+        return self._used[folder]
+
+
+_worker: Settings | None = None
+
+
+def init_worker(settings: Settings) -> None:
+    global _worker
+    # The parent owns Ctrl-C: it tells workers to stop between cases, so a document
+    # being written is finished rather than cut off.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker = settings
+
+
+def run_chunk(chunk: list[tuple[int, str]]) -> list[CaseOutcome]:
+    assert _worker is not None
+    return list(run_cases(_worker, chunk))
+
+
+def run_cases(s: Settings, cases: Iterable[tuple[int, str]], *, group: int = 8) -> Iterator[CaseOutcome]:
+    """Run cases in order, a few at a time: render each in memory, then write the group's
+    documents with one flush to disk (``output.write_group``) rather than one per file.
+    At most one group's documents are held, so memory stays flat."""
+    batch: list[tuple[CaseOutcome, list | None]] = []
+    for index, case in cases:
+        batch.append(_plan_case(s, index, case))
+        if len(batch) >= group:
+            yield from _write_cases(s, batch)
+            batch = []
+    yield from _write_cases(s, batch)
+
+
+def _write_cases(s: Settings, planned: list[tuple[CaseOutcome, list | None]]) -> list[CaseOutcome]:
+    from .output import write_group
+
+    items = [(d.path, d.data) for _, docs in planned for d in docs or ()]
+    results = iter(write_group(items, force=s.force) if items else [])
+    return [_finish_case(s, outcome, docs, [next(results) for _ in docs or ()]) for outcome, docs in planned]
+
+
+def _plan_case(s: Settings, index: int, case: str) -> tuple[CaseOutcome, list | None]:
+    """Render one case in memory: its outcome so far and the documents to write."""
+    outcome = CaseOutcome(index=index, case=case)
+    if s.stop.is_set():
+        return outcome, None
+    path = Path(case)
+    try:
+        outcome.case_sha256 = sha256_file(path)
+    except OSError:
+        pass  # loading the case reports it properly
+    try:
+        docs, existing = s.renderer.plan_case(s.kind, path, out_dir=s.out_dir, letter_date=s.letter_date,
+                                              force=s.force, skip_existing=True)
+    except Exception as exc:  # noqa: BLE001 - recorded, the batch goes on
+        _record_failure(outcome, exc, case)
+        return outcome, None
+    outcome.status = SKIPPED
+    outcome.skipped = [str(p) for p in existing]
+    for p in existing:
+        try:
+            outcome.sha256[str(p)] = sha256_file(p)
+        except OSError:
+            pass
+    return outcome, docs
+
+
+def _finish_case(s: Settings, outcome: CaseOutcome, docs: list | None, errors: list) -> CaseOutcome:
+    """Complete a case's outcome once its documents are written (``errors``: one per document)."""
+    if docs:
+        failure = next((e for e in errors if e is not None), None)
+        written = [d for d, e in zip(docs, errors) if e is None]
+        for d in written:
+            outcome.written.append(str(d.path))
+            outcome.sha256[str(d.path)] = hashlib.sha256(d.data).hexdigest()
+        if failure is not None:
+            _record_failure(outcome, failure, outcome.case)
+        else:
+            outcome.status = WRITTEN
+    if outcome.status != FAILED or outcome.skipped:
+        try:
+            outcome.firm, outcome.template = s.template_for(Path(outcome.case))
+        except (DraftingError, OSError):
+            pass
+    return outcome
+
+
+def _record_failure(outcome: CaseOutcome, exc: Exception, case: str) -> None:
+    outcome.status = FAILED
+    if isinstance(exc, DraftingError):
+        outcome.error = error_record(exc)
+        if isinstance(exc, OutputExistsError) and exc.file:
+            outcome.skipped.append(exc.file)  # another case of this batch wrote it first
+        return
+    # a bug: record it and go on with the other cases
+    outcome.internal = True
+    outcome.error = {"file": case, "line": None, "col": None, "field": None,
+                     "message": f"internal error: {type(exc).__name__}: {exc}"}
+    outcome.traceback = "".join(traceback.format_exception(exc))
+
+
+def error_record(exc: DraftingError) -> dict:
+    """The manifest's view of an error: where, which field, what (no client data beyond that)."""
+    record = {"file": exc.file, "line": exc.line, "col": exc.col, "field": exc.field, "message": exc.message}
+    if isinstance(exc, ValidationErrors) and len(exc.errors) > 1:
+        record["more"] = [
+            {"file": e.file, "line": e.line, "col": e.col, "field": e.field, "message": e.message}
+            for e in exc.errors[1:]
+        ]
+    return record
+
+
+def sha256_file(path: Path) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.sha256(fh.read()).hexdigest()
+
+
+def died(index: int, case: str) -> CaseOutcome:
+    return CaseOutcome(index=index, case=case, status=FAILED, internal=True,
+                       error={"file": case, "line": None, "col": None, "field": None,
+                              "message": "internal error: the worker process rendering this case died"})

@@ -1,0 +1,72 @@
+"""``<out>/manifest.json``: the record of what a batch produced from what — for every case
+its status, its outputs with their SHA-256, the error where it failed; the template,
+firm profile and package version. Written owner-only and whole, like a document."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import __version__
+from .batch_worker import sha256_file
+from .output import write_atomic
+
+if TYPE_CHECKING:
+    from .batch import BatchReport
+
+
+def write_manifest(report: BatchReport, *, letter_date=None) -> Path:
+    """``<out>/manifest.json``: what each case produced, from which inputs (owner-only)."""
+    hashes: dict[str, str | None] = {}
+
+    def described(path: str | None) -> dict | None:
+        if path is None:
+            return None
+        if path not in hashes:
+            try:
+                hashes[path] = sha256_file(Path(path))
+            except OSError:
+                hashes[path] = None
+        return {"path": path, "sha256": hashes[path]}
+
+    first = next((o for o in report.outcomes if o.template), None)
+    template = described(first.template) if first else None
+    firm = described(first.firm) if first else None
+    cases = []
+    for o in report.outcomes:
+        entry = {
+            "case": o.case,
+            "case_sha256": o.case_sha256,
+            "status": o.status,
+            "outputs": [{"path": p, "sha256": o.sha256.get(p)} for p in o.outputs],
+            "error": o.error,
+        }
+        # A batch normally uses one firm profile and one template; a case that used
+        # others says which.
+        if o.template and first and o.template != first.template:
+            entry["template"] = described(o.template)
+        if o.firm and first and o.firm != first.firm:
+            entry["firm"] = described(o.firm)
+        cases.append(entry)
+    manifest = {
+        "version": __version__,
+        "kind": report.kind,
+        "letter_date": letter_date.isoformat() if hasattr(letter_date, "isoformat") else letter_date,
+        "template": template,
+        "firm": firm,
+        "cases": cases,
+    }
+    data = _manifest_json(manifest).encode("utf-8")
+    write_atomic(report.manifest, data, force=True)
+    return report.manifest
+
+
+def _manifest_json(manifest: dict) -> str:
+    """Indented JSON with one line per case: as easy to read and diff, and written by the C
+    encoder (``indent`` alone would send the whole manifest through the Python one)."""
+    cases = manifest["cases"]
+    head = json.dumps({**manifest, "cases": None}, indent=2, sort_keys=True, ensure_ascii=False)
+    lines = [json.dumps(c, sort_keys=True, ensure_ascii=False) for c in cases]
+    body = "[\n" + ",\n".join("    " + line for line in lines) + "\n  ]" if lines else "[]"
+    return head.replace('"cases": null', '"cases": ' + body, 1) + "\n"

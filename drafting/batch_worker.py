@@ -102,7 +102,11 @@ def _write_cases(s: Settings, planned: list[tuple[CaseOutcome, list | None]]) ->
     from .output import write_group
 
     items = [(d.path, d.data) for _, docs in planned for d in docs or ()]
-    results = iter(write_group(items, force=s.force) if items else [])
+    try:
+        written = write_group(items, force=s.force) if items else []
+    except Exception as exc:  # noqa: BLE001 - a bug: these cases fail, the batch goes on
+        written = [exc] * len(items)
+    results = iter(written)
     return [_finish_case(s, outcome, docs, [next(results) for _ in docs or ()]) for outcome, docs in planned]
 
 

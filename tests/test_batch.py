@@ -259,6 +259,23 @@ def test_an_unexpected_error_fails_that_case_only_and_is_called_a_bug(work, monk
     assert "bug in drafting" in result.output
 
 
+def test_a_bug_while_writing_fails_those_cases_and_the_batch_still_ends_with_a_manifest(work, monkeypatch):
+    import drafting.output as output
+
+    def broken(items, *, force):
+        raise RuntimeError("writer bug")
+
+    monkeypatch.setattr(output, "write_group", broken)  # forked workers inherit it
+    result = batch(work)
+    assert result.exit_code == 1
+    assert docs(work["out"]) == {}
+    statuses = {Path(c["case"]).name: (c["status"], (c["error"] or {}).get("message"))
+                for c in manifest(work["out"])["cases"]}
+    assert statuses["case-01.yaml"] == ("failed", "internal error: RuntimeError: writer bug")
+    assert statuses["case-05-broken.yaml"][0] == "failed"
+    assert "bug in drafting" in result.output
+
+
 def test_two_cases_with_one_matter_id_are_not_both_reported_as_done(work):
     (work["cases"] / "case-09.yaml").write_text(good_case(1), encoding="utf-8")  # same id as case-01
     result = batch(work)

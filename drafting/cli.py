@@ -425,6 +425,8 @@ def main() -> None:
     """
     import gc
 
+    global _whole_process
+    _whole_process = True
     gc.disable()
     try:
         app()
@@ -435,10 +437,16 @@ def main() -> None:
         gc.enable()
 
 
+_whole_process = False  # set by main(): the command is the process (not an app() call in a test)
+
+
 def _imports_done() -> None:
     """Turn the GC back on for a command's loop. What the imports built lives as long as the
     process: frozen, the collector never walks it (without this, its first run would scan
-    everything allocated since start-up, ~25 ms, to free nothing)."""
+    everything allocated since start-up, ~25 ms, to free nothing). Only when the command
+    is the whole process: a caller of ``app()`` keeps its own collector as it was."""
+    if not _whole_process:
+        return
     import gc
 
     gc.freeze()

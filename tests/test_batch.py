@@ -276,6 +276,16 @@ def test_a_bug_while_writing_fails_those_cases_and_the_batch_still_ends_with_a_m
     assert "bug in drafting" in result.output
 
 
+def test_an_app_call_leaves_the_callers_garbage_collector_alone(work):
+    """Only the console command (cli.main) freezes the heap; a program or test that calls the
+    Typer app keeps its collector as it was."""
+    import gc
+
+    frozen = gc.get_freeze_count()
+    assert batch(work, jobs=1).exit_code == 1  # (a pool unfreezes after forking anyway)
+    assert gc.get_freeze_count() == frozen and gc.isenabled()
+
+
 def test_two_cases_with_one_matter_id_are_not_both_reported_as_done(work):
     (work["cases"] / "case-09.yaml").write_text(good_case(1), encoding="utf-8")  # same id as case-01
     result = batch(work)

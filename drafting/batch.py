@@ -266,7 +266,8 @@ def _run_in_pool(cases, settings_args, jobs, stop, tracker, ahead) -> Iterator[C
     settings = Settings(*settings_args, stop=event)
     _warm_up(settings, cases, ahead)
     # What the parent built is shared copy-on-write; frozen, the workers' garbage
-    # collector never walks (and so never copies) it.
+    # collector never walks (and so never copies) it. A heap the caller froze stays frozen.
+    caller_froze = gc.get_freeze_count() > 0
     gc.freeze()
     chunks = _chunks(cases, jobs)
     retries: list[list[tuple[int, str]]] = []
@@ -279,7 +280,8 @@ def _run_in_pool(cases, settings_args, jobs, stop, tracker, ahead) -> Iterator[C
 
     executor = new_pool()
     executor.submit(int).result()  # start the workers now, before any thread of the caller's
-    gc.unfreeze()
+    if not caller_froze:
+        gc.unfreeze()
     try:
         tracker.start()
         while True:

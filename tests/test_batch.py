@@ -286,6 +286,22 @@ def test_an_app_call_leaves_the_callers_garbage_collector_alone(work):
     assert gc.get_freeze_count() == frozen and gc.isenabled()
 
 
+def test_the_pool_freezes_the_heap_for_the_fork_and_leaves_it_as_the_caller_had_it(work, tmp_path):
+    import gc
+
+    gc.unfreeze()
+    run_batch("advisory", [work["cases"]], out_dir=tmp_path / "a", jobs=2, letter_date=DATE,
+              templates_dir=work["templates"])
+    assert gc.get_freeze_count() == 0
+    gc.freeze()  # as the console command does once its imports are done
+    try:
+        run_batch("advisory", [work["cases"]], out_dir=tmp_path / "b", jobs=2, letter_date=DATE,
+                  templates_dir=work["templates"])
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
 def test_two_cases_with_one_matter_id_are_not_both_reported_as_done(work):
     (work["cases"] / "case-09.yaml").write_text(good_case(1), encoding="utf-8")  # same id as case-01
     result = batch(work)

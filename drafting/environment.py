@@ -125,20 +125,17 @@ _TAB = Markup('</w:t><w:tab/><w:t xml:space="preserve">')
 def _finalize(value: Any) -> Any:
     # Autoescape escapes what this returns: plain text goes back as it is (escaped once,
     # there); only text with line breaks or tabs is escaped here, to put Word's breaks in.
-    if type(value) is str:
-        if "\n" in value or "\t" in value or "\r" in value:
-            return _with_breaks(value)
-        return value
-    if isinstance(value, Missing):
-        raise MissingValue(value.path)
-    if value is None:
-        raise MissingValue("(a value that is empty)")
-    if isinstance(value, Markup):
-        return value
-    text = str(value)
-    if "\n" in text or "\t" in text or "\r" in text:
-        return _with_breaks(text)
-    return text
+    if type(value) is not str:
+        if isinstance(value, Missing):
+            raise MissingValue(value.path)
+        if value is None:
+            raise MissingValue("(a value that is empty)")
+        if isinstance(value, Markup):
+            return value
+        value = str(value)
+    if "\n" in value or "\t" in value or "\r" in value:
+        return _with_breaks(value)
+    return value
 
 
 def _with_breaks(text: str) -> Markup:

@@ -90,22 +90,19 @@ def write_group(items: list[tuple[Path, bytes]], *, force: bool) -> list[Excepti
     """
     results: list[Exception | None] = [None] * len(items)
     staged: list[tuple[int, int]] = []  # (item index, fd)
-    flag = getattr(os, "O_TMPFILE", None)
+    grouped = _syncfs() is not None
     try:
         for i, (path, data) in enumerate(items):
             if not force and path.exists():
                 results[i] = OutputExistsError(path=path)
                 continue
-            fd = None
-            if flag is not None and _syncfs() is not None:
-                try:
-                    fd = os.open(path.parent, flag | os.O_WRONLY | getattr(os, "O_CLOEXEC", 0), 0o600)
-                except OSError as exc:
-                    if exc.errno not in _UNSUPPORTED - {errno.ENOENT}:
-                        results[i] = OutputError(f"cannot write ({exc.strerror or exc})", file=path)
-                        continue
+            try:
+                fd = _open_unnamed(path.parent) if grouped else None
+            except OSError as exc:
+                results[i] = OutputError(f"cannot write ({exc.strerror or exc})", file=path)
+                continue
             if fd is None:
-                results[i] = _attempt(write_atomic, path, data, force=force)
+                results[i] = _attempt(path, write_atomic, path, data, force=force)
                 continue
             try:
                 _fill(fd, data, sync=False)
@@ -124,39 +121,28 @@ def write_group(items: list[tuple[Path, bytes]], *, force: bool) -> list[Excepti
                 return results
         for i, fd in staged:
             path, data = items[i]
-            results[i] = _attempt(_name_staged, fd, path, data, force=force)
+            results[i] = _attempt(path, _name_staged, fd, path, data, force=force)
     finally:
         for _, fd in staged:
             os.close(fd)
     return results
 
 
-def _attempt(func, *args, **kwargs) -> Exception | None:
+def _attempt(path: Path, func, *args, **kwargs) -> Exception | None:
+    """Run one write step for ``path``: None, or the error it ends in."""
     try:
         func(*args, **kwargs)
     except (OutputError, OutputExistsError) as exc:
         return exc
     except OSError as exc:
-        return OutputError(f"cannot write ({exc.strerror or exc})", file=args[1] if func is _name_staged else args[0])
+        return OutputError(f"cannot write ({exc.strerror or exc})", file=path)
     return None
 
 
 def _name_staged(fd: int, path: Path, data: bytes, *, force: bool) -> None:
     """Give a flushed unnamed file its name (replacing the document only with ``force``)."""
-    try:
-        if _name_unnamed(fd, path):
-            return
-    except FileExistsError:
-        if not force:
-            raise OutputExistsError(path=path) from None
-        tmp = path.parent / f"{TEMP_PREFIX}{os.urandom(8).hex()}.tmp"
-        if _name_unnamed(fd, tmp):
-            try:
-                os.replace(tmp, path)
-            finally:
-                _unlink_quietly(tmp)
-            return
-    _write_named(path, data, force=force)  # this system cannot name an unnamed file
+    if not _give_name(fd, path, force=force):
+        _write_named(path, data, force=force)  # this system cannot name an unnamed file
 
 
 def _flush(fds: list[int], *, whole_file_system: bool) -> None:
@@ -190,33 +176,46 @@ def _fill(fd: int, data: bytes, *, sync: bool = True) -> None:
 
 def _write_unnamed(path: Path, data: bytes, *, force: bool) -> bool:
     """Write through an ``O_TMPFILE``; False if the system cannot (nothing was written)."""
-    flag = getattr(os, "O_TMPFILE", None)
-    if flag is None:
+    fd = _open_unnamed(path.parent)
+    if fd is None:
         return False
     try:
-        fd = os.open(path.parent, flag | os.O_WRONLY | getattr(os, "O_CLOEXEC", 0), 0o600)
-    except OSError as exc:
-        if exc.errno in _UNSUPPORTED - {errno.ENOENT}:
-            return False
-        raise
-    try:
         _fill(fd, data)
-        try:
-            return _name_unnamed(fd, path)
-        except FileExistsError:
-            if not force:
-                raise OutputExistsError(path=path) from None
-        # --force over an existing document: a named link for the moment of the rename
-        tmp = path.parent / f"{TEMP_PREFIX}{os.urandom(8).hex()}.tmp"
-        if not _name_unnamed(fd, tmp):
-            return False
-        try:
-            os.replace(tmp, path)
-        finally:
-            _unlink_quietly(tmp)
-        return True
+        return _give_name(fd, path, force=force)
     finally:
         os.close(fd)
+
+
+def _open_unnamed(folder: Path) -> int | None:
+    """An ``O_TMPFILE`` in ``folder`` (no name yet), or None where the system has none."""
+    flag = getattr(os, "O_TMPFILE", None)
+    if flag is None:
+        return None
+    try:
+        return os.open(folder, flag | os.O_WRONLY | getattr(os, "O_CLOEXEC", 0), 0o600)
+    except OSError as exc:
+        if exc.errno in _UNSUPPORTED - {errno.ENOENT}:
+            return None
+        raise
+
+
+def _give_name(fd: int, path: Path, *, force: bool) -> bool:
+    """Name a complete unnamed file ``path``; an existing document is replaced only with
+    ``force``. False if this system cannot name an unnamed file (nothing was named)."""
+    try:
+        return _name_unnamed(fd, path)
+    except FileExistsError:
+        if not force:
+            raise OutputExistsError(path=path) from None
+    # --force over an existing document: a named link for the moment of the rename
+    tmp = path.parent / f"{TEMP_PREFIX}{os.urandom(8).hex()}.tmp"
+    if not _name_unnamed(fd, tmp):
+        return False
+    try:
+        os.replace(tmp, path)
+    finally:
+        _unlink_quietly(tmp)
+    return True
 
 
 def _name_unnamed(fd: int, path: Path) -> bool:

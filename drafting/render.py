@@ -171,7 +171,6 @@ class Renderer:
             raise OutputExistsError(path=existing[0])
         return docs, []
 
-
     def render_case(
         self,
         kind_name: str,

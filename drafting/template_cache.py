@@ -17,7 +17,10 @@ import pickle
 import stat
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+if TYPE_CHECKING:
+    from .docx_template import CompiledTemplate
 
 
 def cache_dir() -> Path | None:
@@ -74,10 +77,14 @@ def _entry(path: Path) -> Path | None:
         return None
 
 
+def _usable(entry: Path) -> bool:
+    return _private(entry.parent, directory=True) and _private(entry, directory=False)
+
+
 def is_cached(path: str | Path) -> bool:
     """Would ``load_or_compile`` find this template compiled? (Cheap: no Jinja import.)"""
     entry = _entry(Path(path))
-    return entry is not None and _private(entry.parent, directory=True) and _private(entry, directory=False)
+    return entry is not None and _usable(entry)
 
 
 def load_or_compile(path: str | Path) -> CompiledTemplate:
@@ -85,18 +92,10 @@ def load_or_compile(path: str | Path) -> CompiledTemplate:
     from .docx_template import CompiledTemplate
 
     path = Path(path)
-    folder = cache_dir()
-    if folder is None:
+    entry = _entry(path)
+    if entry is None:  # caching off, or the template unreadable (compile_template words that)
         return compile_template(path)
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        return compile_template(path)  # it reports the problem in its own words
-    try:
-        entry = folder / f"{_stamp(raw)}.pickle"
-    except Exception:  # no package metadata (a frozen or vendored install)  # noqa: BLE001
-        return compile_template(path)
-    if _private(folder, directory=True) and _private(entry, directory=False):
+    if _usable(entry):
         try:
             cached = pickle.loads(entry.read_bytes())
         except Exception:  # a damaged entry is a miss, never an error  # noqa: BLE001
@@ -107,11 +106,12 @@ def load_or_compile(path: str | Path) -> CompiledTemplate:
             cached.key = (str(path.resolve()), st.st_mtime_ns, st.st_size)  # this file, not the one cached
             return cached
     compiled = compile_template(path)
-    _store(folder, entry, compiled)
+    _store(entry, compiled)
     return compiled
 
 
-def _store(folder: Path, entry: Path, compiled: CompiledTemplate) -> None:
+def _store(entry: Path, compiled: CompiledTemplate) -> None:
+    folder = entry.parent
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         if not _private(folder, directory=True):

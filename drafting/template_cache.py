@@ -33,21 +33,22 @@ def cache_dir() -> Path | None:
 
 
 def _stamp(raw: bytes) -> str:
+    return hashlib.sha256(_compiler() + b"\0" + raw).hexdigest()
+
+
+@functools.cache
+def _compiler() -> bytes:
+    """What compiles a template, found once per process: the versions involved and the
+    source of our compiler (a change to it — a new check, a new field of
+    ``CompiledTemplate`` — is a new cache entry even where the version is the same)."""
     from importlib.metadata import version  # not `import docxtpl`: avoiding that is the point
 
     from . import __version__
 
     versions = "|".join([__version__, version("jinja2"), version("docxtpl"), sys.implementation.cache_tag])
-    return hashlib.sha256(versions.encode() + b"\0" + _compiler() + b"\0" + raw).hexdigest()
-
-
-@functools.cache
-def _compiler() -> bytes:
-    """The source of the code that compiles a template: a change to it (a new check, a new
-    field of ``CompiledTemplate``) is a new cache entry even where the version is the same."""
     here = Path(__file__).parent  # read, not imported: ``is_cached`` runs before Jinja is imported
-    return b"".join(hashlib.sha256((here / name).read_bytes()).digest()
-                    for name in ("docx_template.py", "environment.py"))
+    return versions.encode() + b"\0" + b"".join(
+        hashlib.sha256((here / name).read_bytes()).digest() for name in ("docx_template.py", "environment.py"))
 
 
 def _private(path: Path, *, directory: bool) -> bool:

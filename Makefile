@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench templates clean
+.PHONY: demo test bench templates docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ bench: $(STAMP)
 
 templates: $(STAMP)
 	$(PY) tools/build_templates.py
+
+# docs/JURISDICTIONS.md from the rule data (a test fails when it is stale)
+docs: $(STAMP)
+	$(PY) tools/build_jurisdictions.py
 
 clean:
 	rm -rf out bench-out tests/_actual .pytest_cache

@@ -140,6 +140,7 @@ def run_batch(
     templates_dir: str | Path | None = None,
     force: bool = False,
     pdf: bool = False,
+    draft: bool = False,
     on_progress: Callable[[BatchProgress], None] | None = None,
 ) -> BatchReport:
     """Render every case, write ``<out>/manifest.json``, and report what happened.
@@ -158,14 +159,14 @@ def run_batch(
     try:
         return _run_batch(kind, cases, ahead, out_dir=Path(out_dir), jobs=jobs, letter_date=letter_date,
                           firm_path=firm_path, templates_dir=templates_dir, force=force, pdf=pdf,
-                          on_progress=on_progress, started=started)
+                          draft=draft, on_progress=on_progress, started=started)
     finally:
         if ahead is not None:
             ahead.close()
 
 
 def _run_batch(kind, cases, ahead, *, out_dir, jobs, letter_date, firm_path, templates_dir, force, pdf,
-               on_progress, started) -> BatchReport:
+               draft, on_progress, started) -> BatchReport:
     from .dates import parse_date
     from .render import get_kind
 
@@ -180,7 +181,7 @@ def _run_batch(kind, cases, ahead, *, out_dir, jobs, letter_date, firm_path, tem
     outcomes: list[CaseOutcome] = [CaseOutcome(index=i, case=str(p)) for i, p in enumerate(cases)]
     tracker = _Tracker(len(cases), on_progress)
     stop = _StopFlag()
-    settings_args = (kind, out_dir, letter_date, force, templates_dir, firm_path)
+    settings_args = (kind, out_dir, letter_date, force, templates_dir, firm_path, draft)
     interrupted = False
     batch_start = time.time()
     try:

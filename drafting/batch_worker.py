@@ -47,7 +47,7 @@ class CaseOutcome:
 class Settings:
     """The per-batch arguments every case shares (module-global in a worker)."""
 
-    def __init__(self, kind, out_dir, letter_date, force, templates_dir, firm_path, stop) -> None:
+    def __init__(self, kind, out_dir, letter_date, force, templates_dir, firm_path, draft, stop) -> None:
         from .render import Renderer
 
         self.kind = kind
@@ -55,7 +55,7 @@ class Settings:
         self.letter_date = letter_date
         self.force = force
         self.stop = stop  # an Event: set on Ctrl-C, later cases are not started
-        self.renderer = Renderer(templates_dir=templates_dir, firm_path=firm_path)
+        self.renderer = Renderer(templates_dir=templates_dir, firm_path=firm_path, draft=draft)
         self._used: dict[str, tuple[str, str]] = {}
 
     def template_for(self, case: Path) -> tuple[str, str]:

@@ -8,7 +8,7 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import DraftingError, TemplateError, UsageError
+from .errors import DraftingError, DraftRequired, TemplateError, UsageError
 from .lint import Finding, lint_template
 
 @dataclass
@@ -28,11 +28,13 @@ class CheckReport:
         return sum(f.severity == "warning" for f in self.findings)
 
 
-_NOWHERE = Path("out")  # documents are built in memory; the folder only names them
+_NOWHERE = Path("out")
+_ATTORNEYS: dict[Path | None, tuple[str, ...]] = {}  # a rules folder -> the firm attorneys who may confirm facts  # documents are built in memory; the folder only names them
 
 
 def run_check(cases: list[str | Path], *, firm_path: str | Path | None = None,
-              templates_dir: str | Path | None = None, letter_date: object = None) -> CheckReport:
+              templates_dir: str | Path | None = None, letter_date: object = None,
+              gaps: bool = False) -> CheckReport:
     """Validate each case for every kind it has data for, lint every template in use
     (bundled, the firms', ``templates_dir``) and flag stale rule data. Writes nothing."""
     from .dates import parse_date
@@ -60,6 +62,8 @@ def run_check(cases: list[str | Path], *, firm_path: str | Path | None = None,
                 findings.extend(Finding.from_error(exc))
         folder = firm.folder(firm.firm.rules) if firm is not None else None
         rule_dates[folder] = max(rule_dates.get(folder, when), when)
+        if firm is not None:
+            _ATTORNEYS[folder] = tuple(a.id for a in firm.firm.attorneys)
 
     cases = _case_files(cases)
     for profile in [c for c in cases if c.name == "firm.yaml"]:
@@ -78,6 +82,7 @@ def run_check(cases: list[str | Path], *, firm_path: str | Path | None = None,
             findings.extend(Finding.from_error(exc))
             continue
         use_firm(firm, when)
+        findings.extend(_charge_suggestions(loaded, renderer, firm))
         for kind in KINDS.values():
             if any(getattr(loaded.case, section) is None for section in kind.sections):
                 continue  # the case has no data for this kind: nothing to check
@@ -85,6 +90,9 @@ def run_check(cases: list[str | Path], *, firm_path: str | Path | None = None,
                 renderer.documents(kind.name, loaded, out_dir=_NOWHERE, letter_date=when)
             except TemplateError as exc:
                 deferred.setdefault(exc.file or "", []).extend(Finding.from_error(exc))
+            except DraftRequired as exc:
+                # a draft is a state, not a fault: `render --draft` makes it; the gaps are what to confirm
+                findings.extend(Finding.from_error(exc, severity="warning"))
             except DraftingError as exc:
                 findings.extend(Finding.from_error(exc))
     today = explicit or dt.date.today()
@@ -106,6 +114,8 @@ def run_check(cases: list[str | Path], *, firm_path: str | Path | None = None,
     for leftover in deferred.values():
         findings.extend(leftover)
     findings.extend(_stale_rules(rule_dates))
+    if gaps:
+        findings.extend(_jurisdiction_gaps(rule_dates))
     return CheckReport(list(dict.fromkeys(findings)), len(cases), list(templates))
 
 
@@ -141,7 +151,7 @@ def _stale_rules(rule_dates: dict[Path | None, dt.date]) -> list[Finding]:
     seen: set[tuple[str, int]] = set()
     for folder, as_of in rule_dates.items():
         try:
-            book = load_rules(folder)
+            book = load_rules(folder, attorneys=_ATTORNEYS.get(folder, ()))
         except DraftingError as exc:
             out.extend(Finding.from_error(exc))
             continue
@@ -154,4 +164,51 @@ def _stale_rules(rule_dates: dict[Path | None, dt.date]) -> list[Finding]:
                                f"{record.kind} {record.id} was last verified {record.verified.isoformat()}, more "
                                f"than a year before the letter date ({as_of.isoformat()}); confirm it is still right and "
                                "update its verified: date"))
+    return out
+
+
+def _charge_suggestions(loaded, renderer, firm) -> list[Finding]:
+    """A free-form charge whose statute is a library offense: say which id to use."""
+    from .rules import load_rules
+    from .statutes import candidates, matches
+
+    book = load_rules(firm.folder(firm.firm.rules), attorneys=tuple(a.id for a in firm.firm.attorneys))
+    out = []
+    juris = loaded.case.matter.jurisdiction
+    for i, charge in enumerate(loaded.case.charges):
+        if not charge.statute:
+            continue
+        where = loaded.where("charges", i, "statute")
+        found = matches(charge.statute, None if juris == "US" else juris, book.offenses, title=charge.title or "")
+        if found:
+            message = (f"{charge.statute!r} is the library offense {found[0].id} ({found[0].title}); "
+                       f"write offense: {found[0].id} instead of statute and title")
+        else:
+            near = candidates(charge.statute, None if juris == "US" else juris, book.offenses)
+            if not near:
+                continue
+            message = (f"{charge.statute!r} shares its section with library offense(s) "
+                       + ", ".join(o.id for o in near) + "; if it is one of them, write offense: <id>")
+        out.append(Finding(where["file"] and str(where["file"]), where["line"], "warning", message,
+                           where["col"], where["field"]))
+    return out
+
+
+def _jurisdiction_gaps(rule_dates: dict[Path | None, dt.date]) -> list[Finding]:
+    """``check --gaps``: per jurisdiction, every fact that keeps its advisories drafts."""
+    from .advice import residence_gaps
+    from .rules import load_rules
+
+    out: list[Finding] = []
+    for folder in rule_dates:
+        try:
+            book = load_rules(folder, attorneys=_ATTORNEYS.get(folder, ()))
+        except DraftingError:
+            continue  # reported with the stale records
+        for code in sorted(book.registration):
+            found = residence_gaps(book, code)
+            summary = (f"{code}: advisories are client-ready" if not found else
+                       f"{code}: {len(found)} fact(s) keep its advisories drafts")
+            out.append(Finding(None, None, "warning" if found else "info", summary))
+            out.extend(Finding(str(g.file), g.line, "warning", f"{code}: {g.describe()}") for g in found)
     return out

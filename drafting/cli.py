@@ -28,6 +28,9 @@ FirmOpt = typer.Option(None, "--firm", help="Firm profile (default: firm.yaml ne
 TemplatesOpt = typer.Option(None, "--templates", help="Folder of templates that replace the bundled ones.")
 ForceOpt = typer.Option(False, "--force", help="Overwrite documents that already exist.")
 PdfOpt = typer.Option(False, "--pdf", help="Also write a PDF next to each .docx (needs LibreOffice).")
+DraftOpt = typer.Option(False, "--draft", help="Render even where the rule data lacks a fact or holds it only "
+                        "from a secondary source: every page is headed DRAFT \u2014 FOR ATTORNEY REVIEW and each "
+                        "gap is marked.")
 
 
 def _err(text: str) -> None:
@@ -82,10 +85,18 @@ def kinds(
         _say(f"{kind.name:<13} {kind.summary}")
         _say(f"{'':<13} template: {path} ({origin})")
         _say(f"{'':<13} case sections: {needs}")
-    rules = load_rules(loaded_firm.folder(loaded_firm.firm.rules) if loaded_firm else None)
+    from .advice import residence_gaps
+
+    rules = load_rules(loaded_firm.folder(loaded_firm.firm.rules) if loaded_firm else None,
+                       attorneys=tuple(a.id for a in loaded_firm.firm.attorneys) if loaded_firm else ())
+    ready = [code for code in rules.registration if not residence_gaps(rules, code)]
+    drafts = [code for code in rules.registration if code not in ready]
     _say("")
     _say("offense ids: " + ", ".join(rules.offenses))
     _say("registration rules: " + ", ".join(rules.registration))
+    _say("advisories client-ready for residents of: " + (", ".join(ready) or "none yet"))
+    _say("advisories drafts only (--draft; `drafting check --gaps` lists what to confirm): "
+         + (", ".join(drafts) or "none"))
     _say("preservation items: " + ", ".join(rules.preservation))
 
 
@@ -100,11 +111,12 @@ def render(
     templates: Optional[Path] = TemplatesOpt,
     force: bool = ForceOpt,
     pdf: bool = PdfOpt,
+    draft: bool = DraftOpt,
 ) -> None:
     """Render one case into its document(s)."""
     from .render import Renderer
 
-    renderer = Renderer(templates_dir=templates, firm_path=firm)
+    renderer = Renderer(templates_dir=templates, firm_path=firm, draft=draft)
     result = renderer.render_case(kind, case, out_dir=out, letter_date=date, force=force)
     for path in result.written:
         _say(f"wrote {path}")
@@ -122,6 +134,7 @@ def context(
     case: Path = CaseArg,
     date: Optional[str] = DateOpt,
     firm: Optional[Path] = FirmOpt,
+    draft: bool = DraftOpt,
 ) -> None:
     """The template context as JSON (one object per document), for template authors."""
     import json
@@ -129,7 +142,7 @@ def context(
     from .environment import to_plain
     from .render import Renderer
 
-    _, letters = Renderer(firm_path=firm).letters(kind, case, letter_date=date)
+    _, letters = Renderer(firm_path=firm, draft=draft).letters(kind, case, letter_date=date)
     data = {stem: to_plain(letter.context) for stem, letter in letters}
     _say(json.dumps(data, indent=2, ensure_ascii=False))
 
@@ -147,6 +160,7 @@ def batch(
     templates: Optional[Path] = TemplatesOpt,
     force: bool = ForceOpt,
     pdf: bool = PdfOpt,
+    draft: bool = DraftOpt,
 ) -> None:
     """Render many cases in parallel; write every good one, list the bad ones, keep a manifest."""
     from . import render  # noqa: F401 - the render stack, imported while the GC is off (see main)
@@ -158,7 +172,8 @@ def batch(
     show = _BatchDisplay()
     try:
         report = run_batch(kind, cases, out_dir=out, jobs=jobs, letter_date=date, firm_path=firm,
-                           templates_dir=templates, force=force, pdf=pdf, on_progress=show.progress)
+                           templates_dir=templates, force=force, pdf=pdf, draft=draft,
+                           on_progress=show.progress)
     except DraftingError as exc:
         done = getattr(exc, "batch_report", None)  # the documents were written; --pdf failed
         if done is not None:
@@ -305,13 +320,15 @@ def check(
     firm: Optional[Path] = FirmOpt,
     templates: Optional[Path] = TemplatesOpt,
     date: Optional[str] = DateOpt,
+    gaps: bool = typer.Option(False, "--gaps", help="Also list, per jurisdiction, every fact of the rule data "
+                              "that keeps its advisories drafts (missing, or from a secondary source only)."),
 ) -> None:
     """Validate cases, lint every template and flag stale rule data; writes nothing."""
     from .check import run_check
 
     _imports_done()
 
-    report = run_check(cases or [], firm_path=firm, templates_dir=templates, letter_date=date)
+    report = run_check(cases or [], firm_path=firm, templates_dir=templates, letter_date=date, gaps=gaps)
     for finding in report.findings:
         _say(f"{finding.severity}: {finding}")
     summary = (f"checked {report.cases} case file(s), {len(report.templates)} template(s) and the rule data: "
@@ -331,6 +348,7 @@ def preview(
     date: Optional[str] = DateOpt,
     firm: Optional[Path] = FirmOpt,
     templates: Optional[Path] = TemplatesOpt,
+    draft: bool = DraftOpt,
 ) -> None:
     """The rendered document(s) as text in the terminal; writes nothing."""
     import shutil
@@ -338,7 +356,7 @@ def preview(
     from .docxtext import read_document, to_text
     from .render import Renderer
 
-    docs = Renderer(templates_dir=templates, firm_path=firm).documents(kind, case, out_dir=Path("out"),
+    docs = Renderer(templates_dir=templates, firm_path=firm, draft=draft).documents(kind, case, out_dir=Path("out"),
                                                                       letter_date=date)
     width = min(shutil.get_terminal_size((100, 24)).columns, 100)
     for i, doc in enumerate(docs):

@@ -119,42 +119,28 @@ def _charge(advisory: bool) -> Node:
     )
     if advisory:
         fields.update(
-            penalty=rec(True, known,
-                        minimum_years=integer(0), maximum_years=integer(10, optional=True),
-                        aggravated_maximum_years=integer(20, optional=True),
-                        prior_minimum_years=integer(10, optional=True),
-                        prior_maximum_years=integer(20, optional=True),
-                        summary=text(), citation=text()),
-            federal_tier=replace(LEVEL, optional=True, when=known),
-            state_level=replace(LEVEL, optional=True, when=known),
-            citation=text(when=known),
-            caveat=text(optional=True, when=known),
+            grade=enum("felony", "misdemeanor", optional=True),
+            penalty=text("No mandatory minimum; up to 10 years in prison."),
+            registration=text("Federal: Tier I: registration for 15 years; verification once a year, in person"),
         )
     return rec(**fields)
 
 
-LEVEL = rec(
-    id=text("1"), label=text("Tier I"), duration_years=integer(15, optional=True), duration=text("15 years"),
-    verification=text("once a year, in person"), verification_months=integer(12, optional=True),
-    citation=text(),
-)
-
-REGISTRATION = rec(
-    code=enum(*NAMES, samples=("CA",)), name=text("California"),
-    scheme=enum("tier", "level", "single"),
-    levels=list_of(LEVEL, min_items=1),
-    determined_by=text("the offense of conviction"), decided_by=text(), register_deadline=text(), change_deadline=text(), verification_summary=text(),
-    internet_identifiers=text(optional=True), travel=text(optional=True), public_registry=text(optional=True),
-    restrictions=list_of(rec(text=text(), citation=text())),
-    relief=text(optional=True), failure_to_register=text(optional=True),
-    other_consequences=list_of(rec(title=text(), text=text(), citation=text())),
-    citation=text(), verified=date(), caveat=text(optional=True),
+PARAGRAPH = rec(label=text("First registration", optional=True), text=text(), citation=text(optional=True),
+                review=text(optional=True))
+SECTION = rec(
+    heading=text("California registration"), lead=text(optional=True),
+    levels=list_of(rec(label=text("Tier 1"), duration=text("At least 10 years"),
+                       verification=text("Once a year, in person"))),
+    level_heading=enum("Tier", "Level", "Offense group", "Registrants"),
+    paragraphs=list_of(PARAGRAPH, min_items=1),
 )
 
 
 def _common(kind: str, advisory: bool = False) -> dict[str, Node]:
     return dict(
         kind=enum(kind),
+        draft=boolean(),
         letter_date=date(),
         firm=rec(name=text("Harper & Vale LLP"), address=list_of(text(), min_items=1), phone=text("(916) 555-0142"),
                  email=text("office@example.com"), website=text("www.example.com", optional=True)),
@@ -204,9 +190,9 @@ SCHEMAS: dict[str, Node] = {
     ),
     "advisory": rec(
         **_common("advisory", advisory=True),
-        registration=rec(federal=REGISTRATION,
-                         state=replace(REGISTRATION, when=When("/advisory.state", ("US",), negate=True))),
-        advisory=rec(state=enum(*NAMES, samples=("CA", "US")), state_name=text("California")),
+        sections=list_of(SECTION, min_items=1),
+        advisory=rec(state=enum(*NAMES, samples=("CA", "US")), state_name=text("California"),
+                     state_title=text("California"), show_federal=boolean(), show_state=boolean(), intro=text()),
         authorities=list_of(text(), min_items=1),
     ),
 }

@@ -92,6 +92,30 @@ class RuleDataError(DraftingError):
     """Shipped or firm-supplied rule data that is malformed."""
 
 
+class RuleDataErrors(RuleDataError):
+    """Every problem found in one rule file; each is a ``RuleDataError``."""
+
+    def __init__(self, errors: list[RuleDataError]) -> None:
+        self.errors = errors
+        first = errors[0]
+        super().__init__(first.message, file=first.file, line=first.line, col=first.col, field=first.field)
+
+    def render(self) -> str:
+        return "\n".join(e.render() for e in self.errors)
+
+
+class DraftRequired(DraftingError):
+    """A letter needs facts the rule data lacks or holds only from a secondary source."""
+
+    def __init__(self, *, gaps: list, case_file=None) -> None:
+        self.gaps = gaps
+        lines = [f"{g.file}:{g.line} {g.describe()}" for g in gaps]
+        super().__init__(
+            f"not client-ready: {len(gaps)} fact(s) the letter needs are missing or rest only on a secondary "
+            "source; confirm them in the firm's rules folder, or render with --draft:\n  " + "\n  ".join(lines),
+            file=case_file, line=1, field="advisory")
+
+
 class TemplateError(DraftingError):
     """A template that is not a usable .docx or whose Jinja does not compile."""
 

@@ -162,6 +162,7 @@ class Charge(Model):
     statute: Text | None = None
     title: Text | None = None
     counts: Annotated[int, Field(ge=1, le=10000)] = 1
+    grade: Literal["felony", "misdemeanor"] | None = None  # decides some state tiers (Cal. Penal Code § 311.11)
 
     @model_validator(mode="after")
     def _library_or_free_form(self) -> Charge:

@@ -58,7 +58,9 @@ def get_kind(name: str) -> Kind:
 class Renderer:
     """Renders cases; caches compiled templates, firm profiles and rule data."""
 
-    def __init__(self, *, templates_dir: str | Path | None = None, firm_path: str | Path | None = None) -> None:
+    def __init__(self, *, templates_dir: str | Path | None = None, firm_path: str | Path | None = None,
+                 draft: bool = False) -> None:
+        self.draft = draft  # render letters the rule data cannot yet make client-ready, marked as drafts
         self.templates_dir = Path(templates_dir) if templates_dir else None
         self.firm_path = Path(firm_path) if firm_path else None
         self._firms: dict[Path, LoadedFirm] = {}
@@ -117,10 +119,10 @@ class Renderer:
         loaded = case if isinstance(case, LoadedCase) else load_case(case)
         kind.require_sections(loaded)
         firm = self.firm_for(loaded.path)
-        rules = load_rules(firm.folder(firm.firm.rules))
+        rules = load_rules(firm.folder(firm.firm.rules), attorneys=tuple(a.id for a in firm.firm.attorneys))
         when = _letter_date(letter_date, loaded)
         attorney = firm.attorney(loaded.case.matter.attorney, **loaded.where("matter", "attorney"))
-        inputs = Inputs(loaded=loaded, firm=firm, attorney=attorney, rules=rules, letter_date=when)
+        inputs = Inputs(loaded=loaded, firm=firm, attorney=attorney, rules=rules, letter_date=when, draft=self.draft)
         matter_slug = slug(loaded.case.matter.id, what="matter id", where=loaded.where("matter", "id"))
         return inputs, [(f"{matter_slug}-{letter.suffix}", letter) for letter in kind.build(inputs)]
 
@@ -203,7 +205,9 @@ def render_case(kind: str, case_path: str | Path, **options) -> RenderResult:
     """Render one case with a fresh ``Renderer`` (see ``Renderer.render_case`` for options)."""
     templates_dir = options.pop("templates_dir", None)
     firm_path = options.pop("firm_path", None)
-    return Renderer(templates_dir=templates_dir, firm_path=firm_path).render_case(kind, case_path, **options)
+    draft = options.pop("draft", False)
+    return Renderer(templates_dir=templates_dir, firm_path=firm_path, draft=draft).render_case(kind, case_path,
+                                                                                           **options)
 
 
 def _letter_date(explicit: object, loaded: LoadedCase) -> dt.date:

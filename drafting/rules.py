@@ -1,181 +1,30 @@
-"""Rule data shipped with the package: offense library, registration rules, preservation catalogue.
+"""Rule data shipped with the package: registration rules and offenses per jurisdiction,
+and the preservation catalogue (docs/RULES.md).
 
-The YAML files live in ``drafting/data``; a firm may add or replace records with a folder of
-the same layout. Every record carries its ``citation`` and the date it was last ``verified``.
-Any malformed record is a ``RuleDataError`` naming ``file:line:col`` and the field.
+The YAML files live in ``drafting/data``; a firm may add records, or confirm facts for
+its own letters, with a folder of the same layout. Every malformed record is a
+``RuleDataError`` naming ``file:line:col`` and the field; every problem of a file is
+reported, not only the first.
 """
 
 from __future__ import annotations
 
 import difflib
 import functools
-import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError
-from pydantic import ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from .errors import CaseFileError, RuleDataError, UnknownIdError
+from .errors import CaseFileError, RuleDataError, RuleDataErrors, UnknownIdError
+from .rule_models import (FIELDS, REQUIRED_FACTS, UNION_TAGS, Absent, Fact, FactOrAbsent, Jurisdiction,
+                          JurisdictionPatch, Level, Offense, PreservationItem, RecipientKind)
 from .yamlio import Located, dotted, load_yaml
 
 DATA_DIR = Path(__file__).parent / "data"
-Kind = Literal["isp", "agency", "prosecutor", "third-party"]
-
-
-_int_to_str = BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v)
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Id = Annotated[str, _int_to_str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9.\-]*$")]
-Code = Annotated[str, StringConstraints(pattern=r"^(US|[A-Z]{2})$")]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Penalty(_Model):
-    """Statutory range; ``maximum_years`` None means life."""
-
-    minimum_years: int = Field(ge=0)
-    maximum_years: int | None = Field(ge=1)
-    aggravated_maximum_years: int | None = None
-    prior_minimum_years: int | None = None
-    prior_maximum_years: int | None = None
-    summary: Text
-    citation: Text
-
-    @field_validator("summary")
-    @classmethod
-    def _summary_agrees(cls, summary: str, info: ValidationInfo) -> str:
-        """Every number in the structured fields must appear in the summary."""
-        numbers = set(re.findall(r"\d+", summary))
-        lower = summary.lower()
-        for name, value in info.data.items():
-            if name == "minimum_years" and value == 0:
-                if "no mandatory minimum" not in lower:
-                    raise ValueError("minimum_years is 0 but the summary does not say 'no mandatory minimum'")
-            elif name == "maximum_years" and value is None:
-                if "life" not in lower:
-                    raise ValueError("maximum_years is null (life) but the summary does not say 'life'")
-            elif isinstance(value, int) and str(value) not in numbers:
-                raise ValueError(f"{name} is {value} but the summary does not mention {value}")
-        return summary
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Penalty:
-        top = self.maximum_years
-        if top is not None and top < self.minimum_years:
-            raise ValueError("maximum_years is below minimum_years")
-        if self.aggravated_maximum_years is not None and top is not None and self.aggravated_maximum_years <= top:
-            raise ValueError("aggravated_maximum_years must exceed maximum_years")
-        lo, hi = self.prior_minimum_years, self.prior_maximum_years
-        if lo is not None and hi is not None and hi < lo:
-            raise ValueError("prior_maximum_years is below prior_minimum_years")
-        return self
-
-
-class Offense(_Model):
-    id: Id
-    jurisdiction: Code
-    statute: Text
-    title: Text
-    penalty: Penalty | None
-    sorna_tier: Annotated[int, Field(ge=1, le=3)] | None
-    state_tiers: dict[Code, Id] = {}
-    citation: Text
-    verified: date
-    caveat: Text | None = None
-
-
-class Level(_Model):
-    """A tier or level; ``duration_years`` None means life."""
-
-    id: Id
-    label: Text
-    duration_years: int | None = Field(ge=1)
-    duration: Text
-    verification: Text
-    verification_months: int | None = Field(ge=1, le=120)
-    citation: Text
-
-    @model_validator(mode="after")
-    def _duration_agrees(self) -> Level:
-        expected = "life" if self.duration_years is None else str(self.duration_years)
-        if expected not in re.findall(r"\d+|life", self.duration.lower()):
-            raise ValueError(f"duration {self.duration!r} does not agree with duration_years ({expected})")
-        return self
-
-
-class Restriction(_Model):
-    text: Text
-    citation: Text
-
-
-class Consequence(_Model):
-    title: Text
-    text: Text
-    citation: Text
-
-
-class Jurisdiction(_Model):
-    """The registration record of one jurisdiction ("US" = the federal SORNA baseline)."""
-
-    code: Code
-    name: Text
-    scheme: Literal["tier", "level", "single"]
-    levels: list[Level] = Field(min_length=1)
-    determined_by: Text  # completes "Determined by …" in the summary table
-    decided_by: Text
-    register_deadline: Text
-    change_deadline: Text
-    verification_summary: Text
-    internet_identifiers: Text | None = None
-    travel: Text | None = None
-    public_registry: Text | None = None
-    restrictions: list[Restriction] = []
-    relief: Text | None = None
-    failure_to_register: Text | None = None
-    other_consequences: list[Consequence] = []
-    citation: Text
-    verified: date
-    caveat: Text | None = None
-
-    @field_validator("levels")
-    @classmethod
-    def _unique_levels(cls, levels: list[Level]) -> list[Level]:
-        ids = [lv.id for lv in levels]
-        for i in ids:
-            if ids.count(i) > 1:
-                raise ValueError(f"level id {i!r} appears more than once")
-        return levels
-
-    def level(self, id: str | int) -> Level | None:
-        return next((lv for lv in self.levels if lv.id == str(id)), None)
-
-
-class PreservationItem(_Model):
-    id: Id
-    text: Text
-    kinds: list[Kind] = Field(min_length=1)
-    default_for: list[Kind]
-    citation: Text | None = None
-    verified: date
-
-    @model_validator(mode="before")
-    @classmethod
-    def _default_for(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "default_for" not in data and "kinds" in data:
-            data = {**data, "default_for": data["kinds"]}
-        return data
-
-    @model_validator(mode="after")
-    def _subset(self) -> PreservationItem:
-        for k in self.default_for:
-            if k not in self.kinds:
-                raise ValueError(f"default_for names {k!r}, which is not in kinds")
-        return self
+RECIPIENT_KINDS: tuple[str, ...] = RecipientKind.__args__
 
 
 @dataclass(frozen=True)
@@ -189,8 +38,20 @@ class RuleRecord:
     verified: date
 
 
-_FIELDS = sorted({f for m in (Penalty, Offense, Level, Restriction, Consequence, Jurisdiction, PreservationItem)
-                  for f in m.model_fields})
+@dataclass(frozen=True)
+class Gap:
+    """A fact a client-ready letter needs that the rule data lacks or holds only from a summary."""
+
+    jurisdiction: str
+    fact: str  # "facts.relief", "levels[2]", "offenses[0].level"
+    reason: Literal["missing", "secondary"]
+    file: Path
+    line: int
+    note: str = ""
+
+    def describe(self) -> str:
+        what = "is missing from the rule data" if self.reason == "missing" else "rests only on a secondary source"
+        return f"{self.jurisdiction} {self.fact} {what}" + (f" ({self.note})" if self.note else "")
 
 
 class RuleBook:
@@ -201,7 +62,7 @@ class RuleBook:
         self.registration: dict[str, Jurisdiction] = {}
         self.preservation: dict[str, PreservationItem] = {}
         self._records: dict[tuple[str, str], RuleRecord] = {}
-        self._origin: dict[str, tuple[Located, tuple]] = {}
+        self._where: dict[tuple[str, tuple], tuple[Path, int]] = {}  # (code, path in file) -> file, line
 
     def records(self) -> list[RuleRecord]:
         return list(self._records.values())
@@ -211,7 +72,11 @@ class RuleBook:
 
     def offense(self, id: str, **where: Any) -> Offense:
         if id not in self.offenses:
-            raise UnknownIdError(what="offense", value=id, known=list(self.offenses), **where)
+            # the whole library is long: name the ids of that jurisdiction, or the nearest ones
+            prefix = id.split("-", 1)[0].lower() + "-"
+            known = [o for o in self.offenses if o.startswith(prefix)] or \
+                difflib.get_close_matches(id, list(self.offenses), n=8, cutoff=0.4)
+            raise UnknownIdError(what="offense", value=id, known=known or list(self.offenses)[:8], **where)
         return self.offenses[id]
 
     def jurisdiction(self, code: str, **where: Any) -> Jurisdiction:
@@ -226,52 +91,184 @@ class RuleBook:
         return self.preservation[id]
 
     def items_for(self, kind: str) -> list[PreservationItem]:
-        if kind not in Kind.__args__:
-            raise UnknownIdError(what="recipient kind", value=kind, known=list(Kind.__args__))
+        if kind not in RECIPIENT_KINDS:
+            raise UnknownIdError(what="recipient kind", value=kind, known=list(RECIPIENT_KINDS))
         return [i for i in self.preservation.values() if kind in i.default_for]
 
-    def _add(self, kind: str, table: dict, record: Any, key: str, located: Located, loc: tuple) -> None:
-        line = located.where(loc)["line"]
-        table[key] = record
-        self._records[(kind, key)] = RuleRecord(located.path, line, kind, key, record.verified)  # type: ignore[arg-type]
-        if kind == "offense":
-            self._origin[key] = (located, loc)
+    def where(self, code: str, *path: str | int) -> tuple[Path, int]:
+        """The file and line of a path inside a jurisdiction's record (nearest known parent)."""
+        loc = tuple(path)
+        while loc and (code, loc) not in self._where:
+            loc = loc[:-1]
+        return self._where.get((code, loc), (DATA_DIR / "registration" / f"{code.lower()}.yaml", 1))
 
-    def _load_dir(self, folder: Path, *, required: bool) -> None:
-        offenses, preservation, reg_dir = folder / "offenses.yaml", folder / "preservation.yaml", folder / "registration"
-        if required or offenses.exists():
-            located = _read(offenses)
-            for loc, rec in _records_in(located, "offenses", Offense):
-                self._add("offense", self.offenses, rec, rec.id, located, loc)
-        if required or preservation.exists():
+    def gap(self, code: str, value: Any, *path: str | int, note: str = "") -> Gap | None:
+        """The gap a value leaves in a client-ready letter, or None when it is statute law."""
+        if isinstance(value, Absent) or value is None:
+            reason, note = "missing", note or (value.missing if isinstance(value, Absent) else "")
+        elif getattr(value, "basis", "statute") == "secondary":
+            reason = "secondary"
+        else:
+            return None
+        file, line = self.where(code, *path)
+        return Gap(code, dotted(path), reason, file, line, note)  # type: ignore[arg-type]
+
+    def gaps(self, code: str, facts: tuple[str, ...] = REQUIRED_FACTS, extras: tuple[str, ...] = (),
+             levels: bool = True) -> list[Gap]:
+        """The facts of a jurisdiction (and its levels) that would keep a letter a draft."""
+        j = self.jurisdiction(code)
+        found = [self.gap(code, getattr(j.facts, name), "facts", name) for name in facts]
+        for name in extras:
+            i = next((n for n, f in enumerate(j.facts.extra) if f.id == name), None)
+            found.append(self.gap(code, None if i is None else j.facts.extra[i], "facts", "extra",
+                                  *(() if i is None else (i,)), note=name))
+        if levels:
+            found += [self.gap(code, lv, "levels", i) for i, lv in enumerate(j.levels)]
+        return [g for g in found if g is not None]
+
+    # -- loading --------------------------------------------------------------------
+    def _remember(self, code: str, located: Located) -> None:
+        """Where each path of a jurisdiction's file is; a key's own line where it has one."""
+        for table in (located.positions, located.key_positions):
+            for loc, (line, _col) in table.items():
+                self._where[(code, tuple(loc))] = (located.path, line)
+        self._where[(code, ())] = (located.path, 1)
+
+    def _add_jurisdiction(self, rec: Jurisdiction, located: Located) -> None:
+        offenses = [o.model_copy(update={"jurisdiction": rec.code}) for o in rec.offenses]
+        rec = rec.model_copy(update={"offenses": offenses})
+        self.registration[rec.code] = rec
+        self._remember(rec.code, located)
+        self._records[("registration", rec.code)] = RuleRecord(located.path, 1, "registration", rec.code,
+                                                               _newest(rec))
+        for i, off in enumerate(offenses):
+            self._add_offense(off, located, ("offenses", i))
+
+    def _add_offense(self, off: Offense, located: Located, loc: tuple) -> None:
+        if off.id in self.offenses and self.offenses[off.id].jurisdiction != off.jurisdiction:
+            raise RuleDataError(f"offense id {off.id!r} is also defined for {self.offenses[off.id].jurisdiction}",
+                                field=dotted(loc + ("id",)), **located.where(loc + ("id",)))
+        self.offenses[off.id] = off
+        line = located.where(loc)["line"]
+        self._records[("offense", off.id)] = RuleRecord(located.path, line, "offense", off.id, off.verified)
+
+    def _patch(self, patch: JurisdictionPatch, located: Located, attorneys: frozenset[str]) -> None:
+        """A firm's partial record over a bundled jurisdiction: facts by name, the rest by id."""
+        base = self.registration[patch.code]
+        errors: list[RuleDataError] = []
+        facts = {k: getattr(base.facts, k) for k in type(base.facts).model_fields}
+        for name, raw in patch.facts.items():
+            loc = ("facts", name)
+            if name not in facts or name == "extra":
+                near = difflib.get_close_matches(name, list(facts), n=1)
+                errors.append(RuleDataError(f"unknown fact {name!r}" + (f"; did you mean {near[0]!r}?" if near else ""),
+                                            field=dotted(loc), **located.where(loc, key=True)))
+                continue
+            try:
+                fact = _FACT.validate_python(raw)
+            except ValidationError as exc:
+                errors.extend(_errors(exc, located, loc))
+                continue
+            if isinstance(fact, Fact) and fact.basis == "statute" and fact.verified_by not in attorneys:
+                errors.append(RuleDataError(
+                    "a firm's statute fact needs verified_by: the id of the firm attorney who read the statute"
+                    + (f" (known: {', '.join(sorted(attorneys))})" if attorneys else ""),
+                    field=dotted(loc + ("verified_by",)), **located.where(loc, key=True)))
+                continue
+            facts[name] = fact
+            for sub, (line, _c) in located.positions.items():
+                if sub[:2] == loc:
+                    self._where[(patch.code, sub)] = (located.path, line)
+            self._where[(patch.code, loc)] = (located.path, located.where(loc)["line"])
+        if errors:
+            raise RuleDataErrors(errors)
+        levels = {lv.id: lv for lv in base.levels} | {lv.id: lv for lv in patch.levels}
+        offenses = {o.id: o for o in base.offenses} | {o.id: o for o in patch.offenses}
+        equivalents = {e.offense: e for e in base.equivalents} | {e.offense: e for e in patch.equivalents}
+        merged = base.model_copy(update={
+            "name": patch.name or base.name, "scheme": patch.scheme or base.scheme,
+            "levels": list(levels.values()), "facts": base.facts.model_copy(update=facts),
+            "offenses": [o.model_copy(update={"jurisdiction": base.code}) for o in offenses.values()],
+            "equivalents": list(equivalents.values()),
+        })
+        self.registration[patch.code] = merged
+        for i, off in enumerate(patch.offenses):
+            self._add_offense(off.model_copy(update={"jurisdiction": base.code}), located, ("offenses", i))
+
+    def _load_dir(self, folder: Path, *, bundled: bool, attorneys: frozenset[str] = frozenset()) -> None:
+        preservation, offenses, reg_dir = folder / "preservation.yaml", folder / "offenses.yaml", folder / "registration"
+        if bundled or preservation.exists():
             located = _read(preservation)
             for loc, rec in _records_in(located, "items", PreservationItem):
-                self._add("preservation", self.preservation, rec, rec.id, located, loc)
+                self.preservation[rec.id] = rec
+                line = located.where(loc)["line"]
+                self._records[("preservation", rec.id)] = RuleRecord(located.path, line, "preservation", rec.id,
+                                                                     rec.verified)
         seen: dict[str, Path] = {}
         for path in sorted(reg_dir.glob("*.yaml"), key=lambda p: (p.stem.lower() != "us", p.name)):
             located = _read(path)
+            code = located.data.get("code") if isinstance(located.data, dict) else None
+            if not bundled and code in self.registration:
+                self._patch(_validate(JurisdictionPatch, located.data, located, ()), located, attorneys)
+                continue
             rec = _validate(Jurisdiction, located.data, located, ())
             if rec.code in seen:
                 raise RuleDataError(f"code {rec.code!r} is also defined in {seen[rec.code].name}",
                                     field="code", **located.where(("code",)))
             seen[rec.code] = path
-            self._add("registration", self.registration, rec, rec.code, located, ())
+            self._add_jurisdiction(rec, located)
+        if not bundled and offenses.exists():
+            located = _read(offenses)
+            for loc, off in _records_in(located, "offenses", Offense):
+                if off.jurisdiction is None:
+                    raise RuleDataError("a firm's offense needs its jurisdiction (a two-letter code or US)",
+                                        field=dotted(loc + ("jurisdiction",)), **located.where(loc, key=True))
+                self._add_offense(off, located, loc)
 
     def _check_links(self) -> None:
-        """Each offense's sorna_tier and state_tiers must name a known jurisdiction and level."""
+        """Each offense's level and each equivalent must name a known jurisdiction and level."""
         for oid, off in self.offenses.items():
-            located, loc = self._origin[oid]
-            links = [(("sorna_tier",), "US", off.sorna_tier)] if off.sorna_tier is not None else []
-            links += [(("state_tiers", code), code, level) for code, level in off.state_tiers.items()]
-            for sub, code, level in links:
-                juris, at = self.registration.get(code), loc + sub
-                if juris is None:
-                    msg = f"no registration rules for {code!r}; known: " + ", ".join(sorted(self.registration))
-                elif juris.level(level) is None:
-                    msg = f"{code} has no level {level!r}; known: " + ", ".join(lv.id for lv in juris.levels)
-                else:
-                    continue
-                raise RuleDataError(msg, field=dotted(at), **located.where(at))
+            juris = self.registration.get(off.jurisdiction or "")
+            if juris is None:
+                rec = self._records[("offense", oid)]
+                raise RuleDataError(f"offense {oid}: no registration rules for {off.jurisdiction!r}",
+                                    file=rec.file, line=rec.line, field="jurisdiction")
+            if off not in juris.offenses:  # a firm's offenses.yaml record
+                rec = self._records[("offense", oid)]
+                self._check_level(juris, off.level, ("level",), rec.file, line=rec.line)
+        for code, juris in self.registration.items():
+            file = self._where.get((code, ()), (Path(code), 1))[0]
+            for i, off in enumerate(juris.offenses):
+                self._check_level(juris, off.level, ("offenses", i, "level"), file)
+            for i, eq in enumerate(juris.equivalents):
+                if eq.offense not in self.offenses:
+                    self._link_error(code, ("equivalents", i, "offense"),
+                                     f"unknown offense {eq.offense!r}", file)
+                self._check_level(juris, eq.level, ("equivalents", i, "level"), file)
+
+    def _check_level(self, juris: Jurisdiction, ref: Any, loc: tuple, file: Path, line: int | None = None) -> None:
+        ids = [ref] if isinstance(ref, str) else list(ref.values()) if isinstance(ref, dict) else []
+        for level_id in ids:
+            if level_id != "none" and juris.level(level_id) is None:
+                known = ", ".join(lv.id for lv in juris.levels)
+                message = f"{juris.code} has no level {level_id!r}; known: {known}"
+                if line is not None:
+                    raise RuleDataError(message, file=file, line=line, field=dotted(loc))
+                self._link_error(juris.code, loc, message, file)
+
+    def _link_error(self, code: str, loc: tuple, message: str, file: Path) -> None:
+        file, line = self.where(code, *loc)
+        raise RuleDataError(message, file=file, line=line, field=dotted(loc))
+
+
+_FACT = TypeAdapter(FactOrAbsent)
+
+
+def _newest(rec: Jurisdiction) -> date:
+    """The oldest verification date in a record: a record is as fresh as its stalest fact."""
+    dates = [lv.verified for lv in rec.levels]
+    dates += [getattr(rec.facts, n).verified for n in REQUIRED_FACTS if isinstance(getattr(rec.facts, n), Fact)]
+    return min(dates) if dates else date.min
 
 
 def _read(path: Path) -> Located:
@@ -281,42 +278,54 @@ def _read(path: Path) -> Located:
         raise RuleDataError(exc.message, file=exc.file, line=exc.line, col=exc.col, field=exc.field) from exc
 
 
-def _records_in(located: Located, key: str, model: type[_Model]) -> list[tuple[tuple, Any]]:
+def _records_in(located: Located, key: str, model: type[BaseModel]) -> list[tuple[tuple, Any]]:
     """Validate ``{key: [record, ...]}``; ids must be unique within the file."""
     data = located.data
     if not isinstance(data, dict) or set(data) != {key} or not isinstance(data[key], list):
         raise RuleDataError(f"must be a mapping with one key, '{key}', holding a list of records",
                             **located.where(()))
-    out, seen = [], set()
+    out, seen, errors = [], set(), []
     for i, raw in enumerate(data[key]):
         loc = (key, i)
-        rec = _validate(model, raw, located, loc)
+        try:
+            rec = _validate(model, raw, located, loc)
+        except RuleDataErrors as exc:
+            errors.extend(exc.errors)
+            continue
         if rec.id in seen:
-            raise RuleDataError(f"id {rec.id!r} appears more than once", field=dotted(loc + ("id",)),
-                                **located.where(loc + ("id",)))
+            errors.append(RuleDataError(f"id {rec.id!r} appears more than once", field=dotted(loc + ("id",)),
+                                        **located.where(loc + ("id",))))
         seen.add(rec.id)
         out.append((loc, rec))
+    if errors:
+        raise RuleDataErrors(errors)
     return out
 
 
-def _validate(model: type[_Model], raw: Any, located: Located, prefix: tuple) -> Any:
+def _validate(model: type[BaseModel], raw: Any, located: Located, prefix: tuple) -> Any:
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
-        err = errors[0]
-        loc = prefix + tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
+        raise RuleDataErrors(_errors(exc, located, prefix)) from None
+
+
+def _errors(exc: ValidationError, located: Located, prefix: tuple) -> list[RuleDataError]:
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = prefix + tuple(p for p in err["loc"]
+                             if p not in UNION_TAGS and not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
         if err["type"] == "extra_forbidden":
             name = str(loc[-1])
-            near = difflib.get_close_matches(name, _FIELDS, n=1)
+            near = [n for n in difflib.get_close_matches(name, FIELDS, n=2) if n != name][:1]
             msg = f"unknown key {name!r}" + (f"; did you mean {near[0]!r}?" if near else "")
             where = located.where(loc, key=True)
+        elif err["type"] == "missing":
+            msg, where = "required field is missing", located.where(loc[:-1], key=True)
         else:
-            msg = err["msg"].removeprefix("Value error, ")
-            where = located.where(loc)
-        if len(errors) > 1:
-            msg += f" (and {len(errors) - 1} more problem(s) in this record)"
-        raise RuleDataError(msg, field=dotted(loc) or None, **where) from None
+            msg, where = err["msg"].removeprefix("Value error, "), located.where(loc)
+        out.append(RuleDataError(msg, field=dotted(loc) or None, **where))
+    out.sort(key=lambda e: (e.line or 0, e.col or 0))
+    return out
 
 
 def _fingerprint(folder: Path) -> tuple:
@@ -324,21 +333,22 @@ def _fingerprint(folder: Path) -> tuple:
     return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.is_file())
 
 
-def load_rules(extra_dir: Path | str | None = None) -> RuleBook:
-    """The bundled rule data, plus a firm's records from ``extra_dir`` (which win on equal ids)."""
+def load_rules(extra_dir: Path | str | None = None, *, attorneys: tuple[str, ...] = ()) -> RuleBook:
+    """The bundled rule data, plus a firm's records from ``extra_dir`` (which win on equal ids).
+    ``attorneys`` are the firm's attorney ids, who may confirm facts (``verified_by``)."""
     if extra_dir is None:
-        return _load(None, ())
+        return _load(None, (), frozenset())
     folder = Path(extra_dir).expanduser().resolve()
     if not folder.is_dir():
         raise RuleDataError("rule data folder not found", file=folder)
-    return _load(folder, _fingerprint(folder))
+    return _load(folder, _fingerprint(folder), frozenset(attorneys))
 
 
 @functools.lru_cache(maxsize=16)
-def _load(extra_dir: Path | None, _stamp: tuple) -> RuleBook:
+def _load(extra_dir: Path | None, _stamp: tuple, attorneys: frozenset[str]) -> RuleBook:
     book = RuleBook()
-    book._load_dir(DATA_DIR, required=True)
+    book._load_dir(DATA_DIR, bundled=True)
     if extra_dir is not None:
-        book._load_dir(extra_dir, required=False)
+        book._load_dir(extra_dir, bundled=False, attorneys=attorneys)
     book._check_links()
     return book

@@ -22,9 +22,9 @@ def write_case(folder: Path, text: str, name: str = "case.yaml") -> Path:
     return path
 
 
-def letters(kind: str, case: Path, *, date: str = "2026-11-28") -> dict[str, str]:
+def letters(kind: str, case: Path, *, date: str = "2026-11-28", draft: bool = False) -> dict[str, str]:
     """``{file name: the whole text as lines joined}`` for each document the case yields."""
-    docs = Renderer().documents(kind, case, out_dir=case.parent / "out", letter_date=date)
+    docs = Renderer(draft=draft).documents(kind, case, out_dir=case.parent / "out", letter_date=date)
     return {d.path.name: text_of(d.data) for d in docs}
 
 

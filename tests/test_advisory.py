@@ -1,129 +1,267 @@
-"""The registration advisory: for each offense and state, the tier, the period, the
-verification frequency and the citations must be right in the letter the client reads."""
+"""The registration advisory, read back as the client would read it: the right law for the
+jurisdiction, wording fitted to the stage, no research notes in a client-ready letter, and a
+letter the rule data cannot back refused unless rendered as a marked draft."""
 
 from __future__ import annotations
 
-import pytest
+import re
+import zipfile
+from pathlib import Path
 
-from drafting.errors import UnknownIdError
+import pytest
+from typer.testing import CliRunner
+
+from drafting.authorities import ordered
+from drafting.cli import app
+from drafting.errors import DraftRequired
 from drafting.render import Renderer
-from helpers import letter, write_case
+from drafting.rules import load_rules
+from helpers import EXAMPLES, letter, letters, write_case
 
 CASE = """\
 date: 2026-11-28
-matter: {{id: "2026-0700", jurisdiction: {jurisdiction}, stage: charged}}
-client: {{name: "{name}", address: ["1 Main St", "Town, ST 00000"]}}
+matter: {{id: "2026-0700", jurisdiction: {jurisdiction}, stage: {stage}}}
+client: {{name: "Sakura Tanaka (田中さくら)", address: ["1 Main St", "Town, ST 00000"]}}
 charges:
 {charges}
-{advisory}"""
+advisory: {{state: {state}}}
+"""
+
+# Words written to counsel or about the research, never to a client (SPEC "Client-ready").
+RESEARCH_NOTE = re.compile(r"not stated|counsel will|counsel should|to be assessed|secondary source|"
+                           r"last verified|ATTORNEY REVIEW|DRAFT|\[verify|reportedly|we have not", re.I)
+
+# A firm's own confirmation of the one fact New York letters lack (a fictional firm's record).
+NY_PENALTY = """\
+offenses:
+  - id: ny-pl-263.11-possession
+    jurisdiction: NY
+    statute: "N.Y. Penal Law § 263.11"
+    title: Possessing an obscene sexual performance by a child
+    grade: felony
+    penalty: "A class E felony: up to 4 years in prison."
+    penalty_citation: "N.Y. Penal Law §§ 263.11, 70.00(2)(e)"
+    level: none
+    citation: "N.Y. Penal Law § 263.11"
+    source: "nysenate.gov/legislation/laws/PEN/263.11, read 2026-11-30 (the firm's reading)"
+    verified: 2026-11-30
+    basis: statute
+"""
 
 
-def make(tmp_path, charges, *, jurisdiction="US", state=None, name="Sakura Tanaka (田中さくら)"):
-    lines = "\n".join(f"  - {c}" for c in charges)
-    advisory = f"advisory: {{state: {state}}}\n" if state else ""
-    return write_case(tmp_path, CASE.format(jurisdiction=jurisdiction, charges=lines, advisory=advisory, name=name))
+def make(tmp_path: Path, charges: list[str], *, jurisdiction="US", state="US", stage="charged",
+         rules: str | None = None) -> Path:
+    lines = "\n".join(f"  - {c}" for c in charges) or "  []"
+    text = CASE.format(jurisdiction=jurisdiction, state=state, stage=stage, charges=lines)
+    if not charges:
+        text = text.replace("charges:\n  []", "charges: []")
+    case = write_case(tmp_path, text)
+    if rules is not None:
+        folder = tmp_path / "firm-rules"
+        folder.mkdir(exist_ok=True)
+        (folder / "offenses.yaml").write_text(rules, encoding="utf-8")
+        firm = tmp_path / "firm.yaml"
+        firm.write_text(firm.read_text(encoding="utf-8") + "rules: ./firm-rules\n", encoding="utf-8")
+    return case
 
 
-def summary_rows(text: str) -> list[list[str]]:
-    rows = []
-    for line in text.splitlines():
-        if line.startswith("| [Table Text]") and line.count("|") == 6:
-            rows.append([cell.split("] ", 1)[-1].strip() for cell in line.strip("|").split(" | ")])
-    return rows
+def draft(tmp_path, charges, **kw) -> str:
+    return letter("advisory", make(tmp_path, charges, **kw), draft=True)
 
 
-# offense id -> (statute, federal tier cell must contain, penalty must contain)
+def section(text: str, heading: str) -> str:
+    """The text from a section heading to the next one."""
+    start = text.index(f"[Section Heading] {heading}")
+    nxt = text.find("[Section Heading]", start + 1)
+    return text[start: nxt if nxt > 0 else None]
+
+
+# --- the federal baseline ------------------------------------------------------------------
+
+# offense id -> the SORNA tier and its period (34 U.S.C. §§ 20911, 20915, 20918)
 FEDERAL = {
-    "us-2252a-possession": ("§ 2252A(a)(5)(B)", "Tier I\\n15 years; verification once a year", "up to 10 years"),
-    "us-2252a-receipt": ("§ 2252A(a)(2)", "Tier I\\n15 years; verification once a year", "minimum of 5 years"),
-    "us-2252a-distribution": ("§ 2252A(a)(2)", "Tier II\\n25 years; verification every 6 months", "up to 20 years"),
-    "us-2422b-enticement": ("§ 2422(b)", "Tier II\\n25 years; verification every 6 months", "life"),
-    "us-2251-production": ("§ 2251", "Tier II\\n25 years; verification every 6 months", "15 years"),
+    "us-2252a-possession": "Federal: Tier I: registration for 15 years; verification once a year, in person",
+    "us-2252a-receipt": "Federal: Tier I: registration for 15 years; verification once a year, in person",
+    "us-2252a-distribution": "Federal: Tier II: registration for 25 years; verification every 6 months, in person",
+    "us-2422b-enticement": "Federal: Tier II: registration for 25 years; verification every 6 months, in person",
+    "us-2251-production": "Federal: Tier II: registration for 25 years; verification every 6 months, in person",
 }
 
 
 @pytest.mark.parametrize("offense", list(FEDERAL))
-def test_federal_offense_row(tmp_path, offense):
-    statute, tier, penalty = FEDERAL[offense]
-    text = letter("advisory", make(tmp_path, [f"{{offense: {offense}}}"]))
-    (row,) = summary_rows(text)
-    assert statute in row[0]
-    assert row[3].startswith(tier), row
-    assert penalty in row[2], row
-    assert row[4] == "—"  # federal matter, no state
+def test_each_federal_offense_carries_its_sorna_tier(tmp_path, offense):
+    text = draft(tmp_path, [f"{{offense: {offense}}}"])
+    assert FEDERAL[offense] in text.replace("\n", " ").replace("| [Table Text] ", "")
 
 
-def test_federal_levels_table_and_citations(tmp_path):
-    text = letter("advisory", make(tmp_path, ["{offense: us-2252a-possession}"]))
-    assert "| [Table Text Keep] Tier I | [Table Text Keep] 15 years | [Table Text Keep] once a year, in person |" in text
-    assert "| [Table Text Keep] Tier II | [Table Text Keep] 25 years | [Table Text Keep] every 6 months, in person |" in text
-    assert "| [Table Text Keep] Tier III | [Table Text Keep] life | [Table Text Keep] every 3 months, in person |" in text
-    for cite in ("34 U.S.C. § 20913", "34 U.S.C. § 20918", "18 U.S.C. § 2250(a)", "22 U.S.C. § 212b",
-                 "Packingham v. North Carolina, 582 U.S. 98 (2017)", "86 Fed. Reg. 69856"):
-        assert cite in text, cite
-    authorities = text.split("[Section Heading] Authorities relied on", 1)[1]
-    assert "[Authority] 34 U.S.C. §§ 20915, 20918" in authorities
-    assert "Sakura Tanaka (田中さくら)" in text
+def test_federal_tiers_table_and_deadlines(tmp_path):
+    text = draft(tmp_path, ["{offense: us-2252a-possession}"])
+    federal = section(text, "Federal registration (SORNA)")
+    for row in ("Tier I | [Table Text Keep] For 15 years | [Table Text Keep] Once a year, in person",
+                "Tier II | [Table Text Keep] For 25 years | [Table Text Keep] Every 6 months, in person",
+                "Tier III | [Table Text Keep] For life | [Table Text Keep] Every 3 months, in person"):
+        assert row in federal
+    assert "3 business days" in federal and "34 U.S.C. § 20913" in federal
+    assert "time spent in custody" in federal.lower()
 
 
-@pytest.mark.parametrize("state,offense,cell,section", [
-    ("CA", "ca-pc-311.11-possession", "Tier 1\\n10 years", "Cal. Penal Code § 290(d)"),
-    ("TX", "tx-pc-43.26-possession", "Lifetime\\nlife", "art. 62.101"),
+def test_a_free_form_federal_statute_is_recognised(tmp_path):
+    text = draft(tmp_path, ['{statute: "18 U.S.C. § 2252A(a)(5)(B)", title: Possession}'])
+    assert "Federal: Tier I: registration for 15 years" in text.replace("\n", " ").replace("| [Table Text] ", "")
+    assert "not in the offense library" not in text
+
+
+# --- jurisdiction and stage ----------------------------------------------------------------
+
+
+def test_federal_only_law_stays_out_of_a_state_case(tmp_path):
+    state = draft(tmp_path / "a", ["{offense: ca-pc-311.11-possession}"], jurisdiction="CA", state="CA")
+    federal = draft(tmp_path / "b", ["{offense: us-2252a-possession}"], jurisdiction="US", state="CA")
+    for federal_only in ("supervised release", "3583", "2259A", "Federal registration (SORNA)"):
+        assert federal_only not in state
+    assert "Federal registration (SORNA)" in federal and "2259A" in federal
+    assert "Federal: Tier I" in federal and "Federal:" not in state
+
+
+@pytest.mark.parametrize("stage,must,never", [
+    ("investigation", "If you were charged and convicted", ["Because of your conviction"]),
+    ("charged", "If you are convicted", ["Because of your conviction", "if charges were filed"]),
+    ("convicted", "Because of your conviction", ["If you are convicted", "would carry", "before any plea",
+                                                   "If you were charged"]),
 ])
-def test_state_tier_for_state_offense(tmp_path, state, offense, cell, section):
-    text = letter("advisory", make(tmp_path, [f"{{offense: {offense}}}"], jurisdiction=state))
-    (row,) = summary_rows(text)
-    assert row[4].startswith(cell), row
-    assert row[3].startswith("Tier I\\n15 years")
-    assert section in text
+def test_the_wording_follows_the_stage(tmp_path, stage, must, never):
+    text = draft(tmp_path, ["{offense: ny-pl-263.16-possession}"], jurisdiction="NY", state="NY", stage=stage)
+    assert must in text
+    for words in never:
+        assert words.lower() not in text.lower(), words
 
 
-@pytest.mark.parametrize("state,levels", [
-    ("CA", [("Tier 1", "10 years"), ("Tier 2", "20 years"), ("Tier 3", "life")]),
-    ("NY", [("Level 1", "20 years"), ("Level 2", "life"), ("Level 3", "life")]),
-])
-def test_state_levels_table(tmp_path, state, levels):
-    text = letter("advisory", make(tmp_path, ["{statute: 'Some § 1', title: Something}"], jurisdiction=state))
-    for label, duration in levels:
-        assert f"| [Table Text Keep] {label} | [Table Text Keep] {duration}" in text, (label, duration)
-    (row,) = summary_rows(text)
-    assert row[2] == "To be assessed by counsel" and row[3] == "To be assessed by counsel"
-    assert row[4].startswith("Determined by ")
+def test_a_convicted_client_is_told_to_register_on_time(tmp_path):
+    text = draft(tmp_path, ["{offense: ny-pl-263.16-possession}"], jurisdiction="NY", state="NY", stage="convicted")
+    todo = section(text, "What you should do now")
+    assert "Register on time" in todo and "Do not delete" not in todo
+    assert "will require you to register" in text
 
 
-def test_new_york_level_3_verifies_every_90_days(tmp_path):
-    text = letter("advisory", make(tmp_path, [], jurisdiction="NY"))
-    level3 = next(line for line in text.splitlines() if line.startswith("| [Table Text Keep] Level 3"))
-    assert "90 days" in level3
+# --- the state's own law -------------------------------------------------------------------
 
 
-def test_florida_residency_restriction_and_lifetime(tmp_path):
-    text = letter("advisory", make(tmp_path, [], jurisdiction="FL"))
-    assert "1,000 feet" in text and "775.215(2)(a)" in text
-    assert "943.0435" in text
+def test_new_york_sets_out_levels_verification_and_the_sora_hearing(tmp_path):
+    text = draft(tmp_path, ["{offense: ny-pl-263.16-possession}"], jurisdiction="NY", state="NY")
+    ny = section(text, "New York registration")
+    assert "Level 1 | [Table Text Keep] For 20 years | [Table Text Keep] Once a year, by returning a" in ny
+    assert "Level 3 | [Table Text Keep] For life | [Table Text Keep] In person every 90 days" in ny
+    assert "Board of Examiners" in ny and "the sentencing court decides" in ny
+    assert "168-o" in ny and "10 calendar days" in ny and "class E felony" in ny
+    assert "New York: Not fixed by the offense" in text
 
 
-def test_california_residency_rule_cites_taylor(tmp_path):
-    text = letter("advisory", make(tmp_path, [], jurisdiction="CA"))
-    assert "2,000" in text and "In re Taylor, 60 Cal. 4th 1019 (2015)" in text
+def test_california_explains_both_outcomes_when_the_grade_is_not_known(tmp_path):
+    both = draft(tmp_path / "a", ["{offense: ca-pc-311.11-possession}"], jurisdiction="CA", state="CA")
+    cell = both.replace("\n", " ").replace("| [Table Text] ", "")
+    assert "If the conviction is a felony: Tier 3: registration for life" in cell
+    assert "If the conviction is a misdemeanor: Tier 1: registration at least 10 years" in cell
+    felony = draft(tmp_path / "b", ["{offense: ca-pc-311.11-possession, grade: felony}"], jurisdiction="CA",
+                   state="CA")
+    cell = felony.replace("\n", " ").replace("| [Table Text] ", "")
+    assert "As a felony: Tier 3: registration for life" in cell and "misdemeanor: Tier 1" not in cell
 
 
-def test_state_option_overrides_jurisdiction(tmp_path):
-    text = letter("advisory", make(tmp_path, ["{offense: us-2252a-receipt}"], jurisdiction="US", state="NY"))
-    assert "[Section Heading] New York registration" in text
-    (row,) = summary_rows(text)
-    assert row[4].startswith("Determined by New York")
+def test_every_facts_citation_is_in_the_letter_next_to_it(tmp_path):
+    text = draft(tmp_path, ["{offense: ny-pl-263.16-possession}"], jurisdiction="NY", state="NY")
+    ny = load_rules().jurisdiction("NY")
+    for name in ("initial_registration", "change_reporting", "verification", "relief", "failure_to_register"):
+        fact = getattr(ny.facts, name)
+        assert f"({fact.citation})" in text.replace("\n", " "), name
+
+
+# --- client-ready or visibly a draft -------------------------------------------------------
+
+
+def test_a_letter_the_rule_data_cannot_back_is_refused_with_each_gap(tmp_path):
+    case = make(tmp_path, ["{offense: tx-pc-43.26-possession}"], jurisdiction="TX", state="TX")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["render", "advisory", str(case), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "not client-ready" in result.output and "--draft" in result.output
+    gaps = load_rules().gaps("TX")
+    assert gaps
+    for gap in gaps[:3]:
+        assert f"{gap.file}:{gap.line} TX {gap.fact}" in result.output
+    assert not out.exists() or not list(out.iterdir())
+    assert "Traceback" not in result.output
+
+
+def test_a_draft_says_so_in_every_header_and_marks_each_gap(tmp_path):
+    case = make(tmp_path, ["{offense: tx-pc-43.26-possession}"], jurisdiction="TX", state="TX")
+    (doc,) = Renderer(draft=True).documents("advisory", case, out_dir=tmp_path / "out")
+    with zipfile.ZipFile(__import__("io").BytesIO(doc.data)) as z:
+        headers = [n for n in z.namelist() if re.match(r"word/header\d+\.xml", n)]
+        assert len(headers) >= 2
+        for name in headers:
+            assert "DRAFT \u2014 FOR ATTORNEY REVIEW" in z.read(name).decode("utf-8"), name
+    text = letter("advisory", case, draft=True)
+    assert text.count("[ATTORNEY REVIEW:") >= len(load_rules().gaps("TX"))
+
+
+def test_a_client_ready_letter_has_no_research_notes_and_no_draft_banner(tmp_path):
+    case = make(tmp_path, ["{offense: ny-pl-263.11-possession, counts: 3}"], jurisdiction="NY", state="NY",
+                rules=NY_PENALTY)
+    (doc,) = Renderer().documents("advisory", case, out_dir=tmp_path / "out", letter_date="2026-11-28")
+    text = letter("advisory", case)
+    assert "A class E felony: up to 4 years in prison." in text
+    assert not RESEARCH_NOTE.search(text), RESEARCH_NOTE.search(text)
+    with zipfile.ZipFile(__import__("io").BytesIO(doc.data)) as z:
+        assert not any("DRAFT" in z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("word/header"))
+
+
+def test_every_example_letter_is_client_ready_or_marked_as_a_draft():
+    for case in sorted((EXAMPLES / "cases").glob("*.yaml")):
+        try:
+            (text,) = letters("advisory", case).values()
+        except DraftRequired as exc:
+            assert exc.gaps
+            (text,) = letters("advisory", case, draft=True).values()
+            assert "DRAFT \u2014 FOR ATTORNEY REVIEW" in text and "[ATTORNEY REVIEW:" in text
+            continue
+        assert not RESEARCH_NOTE.search(text), (case.name, RESEARCH_NOTE.search(text))
+
+
+def test_an_unknown_free_form_charge_is_a_gap_not_a_blank(tmp_path):
+    case = make(tmp_path, ['{statute: "N.Y. Penal Law § 999.99", title: Something else}'], jurisdiction="NY",
+                state="NY")
+    with pytest.raises(DraftRequired) as exc:
+        letter("advisory", case)
+    (gap,) = [g for g in exc.value.gaps if g.fact == "charges[0]"]
+    assert gap.file == case and gap.line == 5 and "999.99" in gap.describe()
 
 
 def test_no_charges_is_said_plainly(tmp_path):
-    text = letter("advisory", make(tmp_path, []))
-    assert summary_rows(text) == []
-    assert "no charges" in text.lower() or "not been charged" in text.lower()
+    text = draft(tmp_path, [], jurisdiction="NY", state="NY")
+    assert "No charges are listed in your case at this time." in text
 
 
-def test_unknown_state_lists_the_known(tmp_path):
-    case = make(tmp_path, [], jurisdiction="OR")
-    with pytest.raises(UnknownIdError) as info:
-        Renderer().documents("advisory", case, out_dir=tmp_path / "out")
-    assert "unknown state 'OR'; known: CA, FL, NY, TX, US" in str(info.value)
-    assert "matter.jurisdiction" in str(info.value) and ":2:" in str(info.value)
+# --- authorities ---------------------------------------------------------------------------
+
+
+def test_authorities_are_every_citation_once_in_legal_order(tmp_path):
+    text = draft(tmp_path, ["{offense: us-2252a-possession}"], jurisdiction="US", state="NY")
+    start = text.index("[Section Heading] Authorities relied on")
+    listed = [line.split("] ", 1)[1] for line in text[start:].splitlines() if line.startswith("[Authority]")]
+    assert listed == ordered(listed) and len(listed) == len(set(listed))
+    kinds = [0 if "U.S.C." in a else 1 if "C.F.R." in a else 2 if " v. " not in a else 3 for a in listed]
+    assert kinds == sorted(kinds)
+    assert listed.index("8 U.S.C. § 1101") < listed.index("34 U.S.C. § 20911") if "8 U.S.C. § 1101" in listed else True
+    body = text[:start]
+    for authority in ("34 U.S.C. § 20913", "34 U.S.C. § 20915", "N.Y. Correction Law § 168-h"):
+        assert authority in listed
+        section_number = authority.split("§ ")[1]
+        assert section_number in body
+
+
+def test_ordered_sorts_codes_and_folds_subsections():
+    got = ordered(["34 U.S.C. §§ 20915(a), 20918", "8 U.S.C. § 1101(a)(43)(I)", "28 C.F.R. § 72.7",
+                   "Cal. Penal Code §§ 290.5(a), 290.012", "In re Taylor, 60 Cal. 4th 1019 (2015)",
+                   "34 U.S.C. § 20915(b)"])
+    assert got == ["8 U.S.C. § 1101", "34 U.S.C. § 20915", "34 U.S.C. § 20918", "28 C.F.R. § 72.7",
+                   "Cal. Penal Code § 290.012", "Cal. Penal Code § 290.5", "In re Taylor, 60 Cal. 4th 1019 (2015)"]

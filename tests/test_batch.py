@@ -81,7 +81,7 @@ def work(tmp_path: Path) -> dict[str, Path]:
 
 def batch(work: dict[str, Path], *extra: str, jobs: int = 2, out: Path | None = None):
     args = ["batch", "advisory", str(work["cases"]), "--out", str(out or work["out"]),
-            "--templates", str(work["templates"]), "--date", DATE, "--jobs", str(jobs), *extra]
+            "--templates", str(work["templates"]), "--date", DATE, "--jobs", str(jobs), "--draft", *extra]
     return CliRunner().invoke(app, args)
 
 
@@ -290,12 +290,12 @@ def test_the_pool_freezes_the_heap_for_the_fork_and_leaves_it_as_the_caller_had_
     import gc
 
     gc.unfreeze()
-    run_batch("advisory", [work["cases"]], out_dir=tmp_path / "a", jobs=2, letter_date=DATE,
+    run_batch("advisory", [work["cases"]], draft=True, out_dir=tmp_path / "a", jobs=2, letter_date=DATE,
               templates_dir=work["templates"])
     assert gc.get_freeze_count() == 0
     gc.freeze()  # as the console command does once its imports are done
     try:
-        run_batch("advisory", [work["cases"]], out_dir=tmp_path / "b", jobs=2, letter_date=DATE,
+        run_batch("advisory", [work["cases"]], draft=True, out_dir=tmp_path / "b", jobs=2, letter_date=DATE,
                   templates_dir=work["templates"])
         assert gc.get_freeze_count() > 0
     finally:
@@ -326,7 +326,7 @@ def test_ctrl_c_stops_cleanly_and_the_manifest_says_what_was_done(work, monkeypa
     monkeypatch.setattr(batch_module._Tracker, "done", done_then_interrupt)
     out = work["out"]
     with pytest.raises(BatchInterrupted) as caught:
-        run_batch("advisory", [work["cases"]], out_dir=out, jobs=jobs, letter_date=DATE,
+        run_batch("advisory", [work["cases"]], draft=True, out_dir=out, jobs=jobs, letter_date=DATE,
                   templates_dir=work["templates"])
     report = caught.value.report
     assert report.interrupted
@@ -360,7 +360,7 @@ def test_ctrl_c_exits_130_from_the_command_line(work, monkeypatch):
 def test_single_files_and_folders_can_be_mixed_and_missing_files_fail_alone(work):
     cases = work["cases"]
     args = ["batch", "advisory", str(cases / "case-01.yaml"), str(cases / "nope.yaml"), str(cases / "case-02.yaml"),
-            "--out", str(work["out"]), "--templates", str(work["templates"]), "--date", DATE]
+            "--out", str(work["out"]), "--templates", str(work["templates"]), "--date", DATE, "--draft"]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 1
     assert sorted(docs(work["out"])) == GOOD_NAMES[:2]
@@ -474,7 +474,7 @@ def test_a_compiled_template_survives_pickling_byte_for_byte(work):
 
     template = compile_template(work["templates"] / "advisory.docx")
     copy = pickle.loads(pickle.dumps(template))
-    inputs, letters = Renderer().letters("advisory", work["cases"] / "case-03.yaml", letter_date=DATE)
+    inputs, letters = Renderer(draft=True).letters("advisory", work["cases"] / "case-03.yaml", letter_date=DATE)
     (_, letter), = letters
     props = Properties(title="t", subject="s", author="a", letter_date=dt.date(2026, 11, 28))
     locate = _locator(letter, inputs.loaded, inputs.firm)

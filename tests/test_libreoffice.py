@@ -110,7 +110,7 @@ def converted(soffice, tmp_path_factory):
     work = tmp_path_factory.mktemp("lo-cases")
     shutil.copy(EXAMPLES / "firm.yaml", work / "firm.yaml")
     (work / "hostile.yaml").write_text(HOSTILE_CASE, encoding="utf-8")
-    renderer = Renderer()
+    renderer = Renderer(draft=True)
     docs: list[Path] = []
     for kind, case in _example_cases():
         docs += renderer.render_case(kind, case, out_dir=out, letter_date="2026-11-28").written

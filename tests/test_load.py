@@ -129,7 +129,7 @@ def preservation_case(folder: Path, n: int) -> tuple[Path, list[tuple[str, str, 
 @pytest.mark.parametrize("n", [5000])
 def test_preservation_letter_with_thousands_of_observations(tmp_path, n):
     case, expected = preservation_case(tmp_path, n)
-    renderer = Renderer()
+    renderer = Renderer(draft=True)
     renderer.compiled(renderer.template_path(KINDS["preservation"]))  # compiled once per process; not measured
 
     def work():
@@ -181,7 +181,7 @@ def test_letters_with_two_hundred_charges(tmp_path, kind):
     loaded = load_case(case)
     assert len(loaded.case.charges) == n
     assert [c.title for c in loaded.case.charges if c.title] == [t for _, t, _ in expected_free]
-    renderer = Renderer()
+    renderer = Renderer(draft=True)
 
     def work():
         return renderer.documents(kind, load_case(case), out_dir=tmp_path / "out")

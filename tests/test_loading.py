@@ -82,7 +82,7 @@ def test_firm_found_in_a_parent_folder(tmp_path):
     nested.mkdir(parents=True)
     case = nested / "case.yaml"
     case.write_text((EXAMPLES / "cases" / "fl-ruiz.yaml").read_text())
-    result = CliRunner().invoke(app, ["context", "advisory", str(case)])
+    result = CliRunner().invoke(app, ["context", "advisory", str(case), "--draft"])
     assert result.exit_code == 0, result.output
     assert '"name": "Harper & Vale LLP"' in result.output
 
@@ -90,6 +90,6 @@ def test_firm_found_in_a_parent_folder(tmp_path):
 def test_missing_firm_is_a_clear_error(tmp_path):
     case = tmp_path / "case.yaml"
     case.write_text((EXAMPLES / "cases" / "fl-ruiz.yaml").read_text())
-    result = CliRunner().invoke(app, ["context", "advisory", str(case)])
+    result = CliRunner().invoke(app, ["context", "advisory", str(case), "--draft"])
     assert result.exit_code == 1
     assert "no firm profile" in result.output

@@ -81,7 +81,7 @@ def test_answers_at_the_prompts_make_a_case_that_checks_once_filled(tmp_path):
     assert (loaded.client.name, loaded.matter.id, loaded.matter.jurisdiction, loaded.matter.stage) == \
         ("Jane Q. Public", "2026-0301", "CA", "investigation")
     assert loaded.engagement is not None and len(loaded.preservation) == 1
-    assert CliRunner().invoke(app, ["render", "advisory", str(case), "--out", str(tmp_path / "out")]).exit_code == 0
+    assert CliRunner().invoke(app, ["render", "advisory", str(case), "--out", str(tmp_path / "out"), "--draft"]).exit_code == 0
 
 
 def test_bad_answers_are_asked_again(tmp_path):
@@ -104,7 +104,7 @@ def test_bad_answers_are_asked_again(tmp_path):
 
 
 def test_a_state_without_registration_rules_asks_for_the_advisory_state(tmp_path):
-    result = new(tmp_path, input="Jane Q. Public\n2026-0301\nWA\n\nadvisory\n")
+    result = new(tmp_path, input="Jane Q. Public\n2026-0301\nPR\n\nadvisory\n")
     assert result.exit_code == 0, result.output
     case = tmp_path / "case.yaml"
     assert "state (line" in result.output

@@ -224,7 +224,7 @@ def document_text(data: bytes) -> str:
 
 # One renderer for the module: templates are compiled once. Each example writes into its
 # own fresh folder, so the renderer's firm cache never serves a stale profile.
-RENDERER = Renderer()
+RENDERER = Renderer(draft=True)
 
 
 def render_texts(case: Path, kinds=KINDS) -> dict[str, list[str]]:

@@ -1,4 +1,5 @@
-"""The rule data: numbers pinned to their citations, the loader, firm additions, errors."""
+"""The rule data: facts pinned to their statutes, the record format, the loader, firm
+confirmations, errors."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ from pathlib import Path
 import pytest
 
 from drafting.errors import RuleDataError, UnknownIdError
-from drafting.rules import Jurisdiction, Offense, PreservationItem, RuleBook, load_rules
+from drafting.jurisdictions import NAMES
+from drafting.rule_models import REQUIRED_FACTS, Absent, Fact, Jurisdiction, PreservationItem
+from drafting.rules import DATA_DIR, RuleBook, load_rules
 
 VERIFIED = date(2026, 11, 28)
+STATES_AND_DC = [c for c in NAMES if c not in ("US", "PR", "GU", "VI", "AS", "MP")]
 
 
 @pytest.fixture(scope="module")
@@ -26,161 +30,214 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def level_facts(j: Jurisdiction) -> dict[str, tuple]:
-    return {lv.id: (lv.duration_years, lv.duration, lv.verification_months) for lv in j.levels}
+# --- every jurisdiction, every fact -------------------------------------------------------
 
 
-# --- registration rules -------------------------------------------------------------------
+def test_every_state_and_dc_and_the_federal_baseline_has_a_rule_file(book):
+    assert len(STATES_AND_DC) == 51
+    assert sorted(book.registration) == sorted(STATES_AND_DC + ["US"])
+    assert sorted(p.stem.upper() for p in (DATA_DIR / "registration").glob("*.yaml")) == sorted(book.registration)
+
+
+@pytest.mark.parametrize("code", sorted(STATES_AND_DC + ["US"]))
+def test_each_jurisdiction_carries_every_fact_or_says_it_is_absent(book, code):
+    j = book.jurisdiction(code)
+    for name in REQUIRED_FACTS:
+        fact = getattr(j.facts, name)
+        assert isinstance(fact, (Fact, Absent)), name
+        if isinstance(fact, Fact):
+            # where it was read, when, on what basis; the words are the client's
+            assert fact.citation and fact.source and fact.verified <= date.today() and fact.basis in ("statute", "secondary")
+            assert "read 20" in fact.source or "(" in fact.source, (name, fact.source)
+    for level in j.levels:
+        assert level.basis in ("statute", "secondary") and level.source
+        assert (level.duration_years is None) == ("life" in level.duration.lower()) or level.duration_years
+
+
+def test_a_gap_names_the_jurisdiction_the_fact_and_the_rule_file_line(book):
+    gaps = book.gaps("TX")
+    assert gaps, "Texas has facts read only in summaries"
+    for gap in gaps:
+        assert gap.file == DATA_DIR / "registration" / "tx.yaml" and gap.line > 1
+        assert gap.describe().startswith("TX ") and gap.reason in ("missing", "secondary")
+        line = gap.file.read_text(encoding="utf-8").splitlines()[gap.line - 1]
+        key = gap.fact.split(".")[-1].split("[")[0]
+        assert key in line or line.strip().startswith(("- id", "id:")), (gap, line)
+
+
+# --- numbers pinned to the statutes -------------------------------------------------------
+# The periods a letter states, against 34 U.S.C. §§ 20915, 20918 and N.Y. Correction Law
+# §§ 168-f, 168-h (the files record where each was read).
 
 
 def test_sorna_tiers_pinned_to_20915_and_20918(book):
     us = book.jurisdiction("US")
-    assert us.scheme == "tier"
-    assert level_facts(us) == {"1": (15, "15 years", 12), "2": (25, "25 years", 6), "3": (None, "life", 3)}
-    assert [lv.label for lv in us.levels] == ["Tier I", "Tier II", "Tier III"]
-    for lv in us.levels:
-        assert "20915" in lv.citation and "20918" in lv.citation
-    assert "20911" in us.decided_by
-    assert "3 business days" in us.register_deadline and "20913" in us.register_deadline
-    assert "3 business days" in us.change_deadline
-    assert "21 days" in us.travel and "Part 72" in us.travel and "69856" in us.travel
-    assert "20916" in us.internet_identifiers
-    assert "20920" in us.public_registry and "zip code" in us.public_registry
-    assert "20915(b)" in us.relief and "10 years" in us.relief and "25" in us.relief
-    assert "2250(a)" in us.failure_to_register and "10 years" in us.failure_to_register
-    cites = {c.title: c.citation for c in us.other_consequences}
-    assert "212b" in cites["Passport endorsement"]
-    assert cites["Social media"] == "Packingham v. North Carolina, 582 U.S. 98 (2017)"
-    assert cites["Immigration"] == "8 U.S.C. § 1101(a)(43)(I)"
-    assert cites["Supervised release"] == "18 U.S.C. § 3583(k)"
-    assert us.verified == VERIFIED and us.caveat is None
+    assert [(lv.id, lv.duration_years, lv.verification_months) for lv in us.levels] == [
+        ("1", 15, 12), ("2", 25, 6), ("3", None, 3)]
+    assert all(lv.basis == "statute" and "20915" in lv.citation for lv in us.levels)
+    assert "3 business days" in us.facts.change_reporting.text
+    assert "20913" in us.facts.change_reporting.citation
 
 
-def test_california_tiers_cite_290d(book):
-    ca = book.jurisdiction("CA")
-    assert level_facts(ca) == {"1": (10, "10 years", 12), "2": (20, "20 years", 12), "3": (None, "life", 12)}
-    for lv in ca.levels:
-        assert "290(d)" in lv.citation and "290.012" in lv.citation
-    assert "5 working days" in ca.verification_summary
-    assert "petition" in ca.relief
-    [jessica] = ca.restrictions
-    assert "2,000-foot" in jessica.text and "parole" in jessica.text
-    assert "3003.5(b)" in jessica.citation and "60 Cal. 4th 1019 (2015)" in jessica.citation
-    assert "290(d)" in ca.citation
+def test_sorna_tiers_of_the_federal_offenses(book):
+    tiers = {o.id: o.level for o in book.jurisdiction("US").offenses}
+    assert tiers["us-2252a-possession"] == "1" and tiers["us-2252a-receipt"] == "1"
+    assert tiers["us-2252a-distribution"] == "2" and tiers["us-2422b-enticement"] == "2"
+    assert tiers["us-2251-production"] == "2"
 
 
-def test_new_york_levels_cite_168h(book):
+def test_new_york_levels_and_verification_by_mail_or_in_person(book):
     ny = book.jurisdiction("NY")
-    assert ny.scheme == "level"
-    assert level_facts(ny) == {"1": (20, "20 years", 12), "2": (None, "life", None), "3": (None, "life", 3)}
-    assert ny.level("3").verification == "every 90 days"
-    assert all("168-h" in lv.citation for lv in ny.levels)
-    assert "30 years" in ny.relief and "168-o" in ny.relief
-    # LAW.md gives no level 2 frequency: said plainly, not invented.
-    assert "not stated" in ny.level("2").verification
+    by_id = {lv.id: lv for lv in ny.levels}
+    assert by_id["1"].duration_years == 20 and by_id["2"].duration_years is None and by_id["3"].duration_years is None
+    assert by_id["1"].method == "mail" and by_id["2"].method == "mail"
+    assert by_id["3"].verification_months == 3 and "in person" in by_id["3"].verification
+    assert "168-h" in by_id["1"].citation
+    assert "10 calendar days" in ny.facts.change_reporting.text
+    # the level is not fixed by the offense: the court sets it at the SORA hearing
+    assert all(o.level == "none" for o in ny.offenses)
+    assert "168-n" in ny.facts.classification.citation
 
 
-def test_texas_lifetime_for_43_26_with_caveat(book):
-    tx = book.jurisdiction("TX")
-    assert tx.level("lifetime").duration_years is None
-    assert "62.101" in tx.level("lifetime").citation
-    assert tx.level("10-years").duration_years == 10
-    assert "7 days" in tx.register_deadline and "62.051" in tx.register_deadline
-    assert "43.26" in tx.decided_by
-    assert tx.caveat and "secondary source" in tx.caveat
-    off = book.offense("tx-pc-43.26-possession")
-    assert off.state_tiers == {"TX": "lifetime"} and off.caveat
+def test_california_possession_tier_depends_on_the_grade(book):
+    off = book.offense("ca-pc-311.11-possession")
+    assert off.level == {"felony": "3", "misdemeanor": "1"}
+    ca = book.jurisdiction("CA")
+    assert ca.level("3").duration_years is None and ca.level("1").duration_years == 10
 
 
-def test_florida_lifetime_and_1000_feet(book):
-    fl = book.jurisdiction("FL")
-    assert fl.scheme == "single"
-    assert level_facts(fl) == {"lifetime": (None, "life", None)}
-    assert "943.0435" in fl.levels[0].citation
-    [rule] = fl.restrictions
-    assert "1,000 feet" in rule.text and "under 16" in rule.text and rule.citation == "Fla. Stat. § 775.215(2)(a)"
-    assert fl.caveat and "waiting periods" in fl.caveat
+def test_florida_registration_is_for_life(book):
+    assert [lv.duration_years for lv in book.jurisdiction("FL").levels] == [None]
 
 
-def test_every_registration_record_is_complete(book):
-    assert set(book.registration) == {"US", "CA", "NY", "TX", "FL"}
-    for code, j in book.registration.items():
-        assert j.code == code and j.citation and j.verified == VERIFIED
-        for text in (j.decided_by, j.register_deadline, j.change_deadline, j.verification_summary):
-            assert text.strip()
+def test_spec_offense_ids_exist(book):
+    for oid in ("us-2252a-possession", "us-2252a-receipt", "us-2252a-distribution", "us-2422b-enticement",
+                "us-2251-production", "ca-pc-311.11-possession", "tx-pc-43.26-possession"):
+        assert book.offense(oid).statute
+
+
+def test_each_state_has_offenses_with_its_own_ids(book):
+    for code in STATES_AND_DC:
+        for off in book.jurisdiction(code).offenses:
+            assert off.id.startswith(code.lower() + "-"), off.id
+            assert off.jurisdiction == code
+            assert not off.penalty or off.penalty_citation
 
 
 def test_state_lookup_is_case_insensitive_and_unknown_lists_known(book):
-    assert book.jurisdiction("ca").code == "CA"
+    assert book.jurisdiction("ny").code == "NY"
     with pytest.raises(UnknownIdError) as exc:
-        book.jurisdiction("ZZ", file="case.yaml", line=7, field="advisory.state")
-    msg = str(exc.value)
-    assert "case.yaml:7" in msg and "'ZZ'" in msg and "CA, FL, NY, TX, US" in msg
+        book.jurisdiction("PR", field="advisory.state")
+    assert "unknown state 'PR'" in str(exc.value) and "WY" in str(exc.value)
 
 
-# --- offense library ----------------------------------------------------------------------
-
-PENALTIES = {
-    # id: (statute, sorna_tier, min, max, aggravated max, prior min, prior max)
-    "us-2252a-possession": ("18 U.S.C. § 2252A(a)(5)(B)", 1, 0, 10, 20, 10, 20),
-    "us-2252a-receipt": ("18 U.S.C. § 2252A(a)(2)", 1, 5, 20, None, 15, 40),
-    "us-2252a-distribution": ("18 U.S.C. § 2252A(a)(2)", 2, 5, 20, None, 15, 40),
-    "us-2422b-enticement": ("18 U.S.C. § 2422(b)", 2, 10, None, None, None, None),
-    "us-2251-production": ("18 U.S.C. § 2251(a)", 2, 15, 30, None, None, None),
-}
-
-
-@pytest.mark.parametrize("oid", sorted(PENALTIES))
-def test_federal_offense_numbers(book, oid):
-    statute, tier, lo, hi, agg, plo, phi = PENALTIES[oid]
-    off = book.offense(oid)
-    p = off.penalty
-    assert (off.statute, off.sorna_tier, off.jurisdiction) == (statute, tier, "US")
-    assert (p.minimum_years, p.maximum_years, p.aggravated_maximum_years) == (lo, hi, agg)
-    assert (p.prior_minimum_years, p.prior_maximum_years) == (plo, phi)
-    assert "3583(k)" in p.citation and "5 years to life" in p.summary
-    assert off.verified == VERIFIED and "20911" in off.citation
-
-
-def test_penalty_citations_and_summaries(book):
-    assert "2252A(b)(2)" in book.offense("us-2252a-possession").penalty.citation
-    assert "2252A(b)(1)" in book.offense("us-2252a-receipt").penalty.citation
-    assert "2251(e)" in book.offense("us-2251-production").penalty.citation
-    summary = book.offense("us-2252a-possession").penalty.summary
-    assert summary.startswith("No mandatory minimum; up to 10 years")
-    assert "under 12" in summary and "10 to 20 years with a prior" in summary
-    assert "up to life" in book.offense("us-2422b-enticement").penalty.summary
-
-
-def test_state_offenses_have_no_invented_penalty(book):
-    ca = book.offense("ca-pc-311.11-possession")
-    assert ca.penalty is None and ca.state_tiers == {"CA": "1"} and ca.jurisdiction == "CA"
-    assert ca.statute == "Cal. Penal Code § 311.11(a)"
-    assert book.offense("tx-pc-43.26-possession").penalty is None
-    # every state tier points at a real level of that state's file
-    for off in book.offenses.values():
-        for code, level in off.state_tiers.items():
-            assert book.jurisdiction(code).level(level) is not None
-
-
-def test_unknown_offense_lists_known(book):
+def test_unknown_offense_lists_that_jurisdictions_ids(book):
     with pytest.raises(UnknownIdError) as exc:
-        book.offense("us-9999-nothing")
-    assert "us-2252a-possession" in str(exc.value) and "tx-pc-43.26-possession" in str(exc.value)
+        book.offense("ca-pc-311.99-possession")
+    message = str(exc.value)
+    assert "ca-pc-311.11-possession" in message and "us-2251-production" not in message
 
 
-def test_summary_must_agree_with_numbers():
-    record = dict(
-        id="x", jurisdiction="US", statute="s", title="t", sorna_tier=1, citation="c", verified="2026-11-28",
-        penalty=dict(minimum_years=5, maximum_years=20, summary="A minimum of 5 years and up to 25 years.", citation="c"),
+# --- the record format refuses what would mislead a client ------------------------------
+
+FACT = """\
+    text: >-
+      {text}
+    citation: "Ohio Rev. Code § 2950.04"
+    source: "codes.ohio.gov (section text), read 2026-12-01"
+    verified: 2026-11-28
+    basis: {basis}
+"""
+
+
+def _state_file(**texts: str) -> str:
+    facts = []
+    for name in REQUIRED_FACTS:
+        body = FACT.format(text=texts.get(name, "A registrant must register."), basis="statute")
+        facts.append(f"  {name}:\n" + textwrap.indent(body, "  "))
+    return (
+        "code: GU\nname: Guam\nscheme: single\nlevels:\n"
+        "  - {id: all, label: All registrants, duration_years: null, duration: life, verification: once a year,\n"
+        "     citation: \"9 GCA § 89\", source: \"a page, read 2026-12-01\", verified: 2026-11-28, basis: statute}\n"
+        "facts:\n" + "".join(facts)
     )
-    with pytest.raises(ValueError, match="maximum_years is 20"):
-        Offense.model_validate(record)
-    record["penalty"]["summary"] = "A minimum of 5 years and up to 20 years."
-    assert Offense.model_validate(record).penalty.maximum_years == 20
 
 
-# --- preservation catalogue ---------------------------------------------------------------
+def test_a_fact_written_to_counsel_is_refused_with_its_line(tmp_path):
+    write(tmp_path / "registration" / "gu.yaml", _state_file(relief="Counsel should confirm the waiting period."))
+    with pytest.raises(RuleDataError) as exc:
+        load_rules(tmp_path)
+    assert exc.value.field == "facts.relief.text" and "note to counsel" in str(exc.value)
+    assert str(exc.value).startswith(str(tmp_path.resolve() / "registration" / "gu.yaml") + ":")
+
+
+def test_every_problem_of_a_rule_file_is_reported(tmp_path):
+    text = _state_file().replace("basis: statute", "basis: summary", 2).replace("scheme: single", "scheme: tiers")
+    write(tmp_path / "registration" / "gu.yaml", text)
+    with pytest.raises(RuleDataError) as exc:
+        load_rules(tmp_path)
+    lines = str(exc.value).splitlines()
+    assert len(lines) == 3, lines
+    assert any("scheme" in line for line in lines) and sum("basis" in line for line in lines) == 2
+    assert all(re.match(r".*gu\.yaml:\d+:\d+ ", line) for line in lines)
+
+
+def test_a_verified_date_in_the_future_is_refused(tmp_path):
+    write(tmp_path / "registration" / "gu.yaml", _state_file().replace("verified: 2026-11-28", "verified: 9999-12-31", 1))
+    with pytest.raises(RuleDataError) as exc:
+        load_rules(tmp_path)
+    assert "in the future" in str(exc.value)
+
+
+def test_a_new_jurisdiction_in_a_firm_folder_is_added(tmp_path):
+    write(tmp_path / "registration" / "gu.yaml", _state_file())
+    book = load_rules(tmp_path)
+    assert book.jurisdiction("GU").name == "Guam" and book.gaps("GU") == []
+
+
+# --- a firm confirms its own facts ---------------------------------------------------------
+
+CONFIRM = """\
+code: TX
+facts:
+  public_registry:
+    text: >-
+      The public registry shows each registrant's name, photograph and address.
+    citation: "Tex. Code Crim. Proc. art. 62.005"
+    source: "statutes.capitol.texas.gov CR 62.005, read 2026-11-30"
+    verified: 2026-11-30
+    basis: statute
+    verified_by: {attorney}
+"""
+
+
+def test_a_firm_attorney_confirms_a_fact_for_the_firms_letters(tmp_path):
+    write(tmp_path / "registration" / "tx.yaml", CONFIRM.format(attorney="mharper"))
+    book = load_rules(tmp_path, attorneys=("mharper", "jvale"))
+    fact = book.jurisdiction("TX").facts.public_registry
+    assert fact.basis == "statute" and fact.verified_by == "mharper"
+    assert "facts.public_registry" not in {g.fact for g in book.gaps("TX")}
+    assert "facts.public_registry" in {g.fact for g in load_rules().gaps("TX")}  # the bundled data is untouched
+    gap_lines = {g.fact: g for g in book.gaps("TX")}
+    assert all(g.file.name == "tx.yaml" for g in gap_lines.values())
+
+
+@pytest.mark.parametrize("attorney", ["nobody", "null"])
+def test_a_confirmation_needs_an_attorney_of_the_firm(tmp_path, attorney):
+    write(tmp_path / "registration" / "tx.yaml", CONFIRM.format(attorney=attorney))
+    with pytest.raises(RuleDataError) as exc:
+        load_rules(tmp_path, attorneys=("mharper",))
+    assert exc.value.field == "facts.public_registry.verified_by" and "mharper" in str(exc.value)
+
+
+def test_an_unknown_fact_in_a_firm_patch_suggests_the_name(tmp_path):
+    write(tmp_path / "registration" / "tx.yaml", CONFIRM.format(attorney="mharper").replace("public_registry:", "public_registy:"))
+    with pytest.raises(RuleDataError) as exc:
+        load_rules(tmp_path, attorneys=("mharper",))
+    assert "did you mean 'public_registry'" in str(exc.value) and exc.value.line == 3
+
+
+# --- preservation catalogue ----------------------------------------------------------------
 
 SPEC_ITEMS = [
     "subscriber-records", "ip-assignment-logs", "cgnat-port-logs", "law-enforcement-requests", "p2p-tool-logs",
@@ -223,7 +280,7 @@ def test_unknown_item_and_kind(book):
         book.items_for("court")
 
 
-# --- loader: firm data, errors, staleness, cache ------------------------------------------
+# --- loader: firm offenses, errors, staleness, cache --------------------------------------
 
 FIRM_OFFENSES = """
 offenses:
@@ -231,60 +288,47 @@ offenses:
     jurisdiction: US
     statute: "18 U.S.C. § 2252A(a)(2)"
     title: Receipt (firm wording)
-    penalty: null
-    sorna_tier: 1
+    level: "1"
     citation: "18 U.S.C. § 2252A(a)(2)"
+    source: "uscode.house.gov, read 2026-11-01"
     verified: 2026-11-01
+    basis: statute
   - id: ca-pc-288.3-contact
     jurisdiction: CA
     statute: "Cal. Penal Code § 288.3"
     title: Contact with a minor with intent
-    penalty: null
-    sorna_tier: null
-    state_tiers: {CA: "2"}
+    level: "2"
     citation: "Cal. Penal Code § 288.3"
+    source: "leginfo.legislature.ca.gov, read 2026-11-01"
     verified: 2026-11-01
+    basis: statute
 """
 
 
-def test_firm_folder_adds_and_overrides(tmp_path):
+def test_firm_offenses_add_and_override(tmp_path):
     write(tmp_path / "offenses.yaml", FIRM_OFFENSES)
     book = load_rules(tmp_path)
     assert book.offense("us-2252a-receipt").title == "Receipt (firm wording)"
-    assert book.offense("ca-pc-288.3-contact").state_tiers == {"CA": "2"}
-    assert "us-2252a-possession" in book.offenses and len(book.offenses) == len(load_rules().offenses) + 1
-    assert list(book.offenses).index("us-2252a-receipt") == 1  # replaced in place
+    assert book.offense("ca-pc-288.3-contact").level == "2"
+    assert len(book.offenses) == len(load_rules().offenses)  # both ids exist in the bundled data
     firm = {r.id: r for r in book.records() if r.file.parent == tmp_path.resolve()}
-    assert set(firm) == {"us-2252a-receipt", "ca-pc-288.3-contact"} and firm["ca-pc-288.3-contact"].line == 10
-    # the bundled book is untouched
+    assert set(firm) == {"us-2252a-receipt", "ca-pc-288.3-contact"} and firm["ca-pc-288.3-contact"].line == 11
     assert load_rules().offense("us-2252a-receipt").title == "Receipt of child pornography"
-
-
-def test_firm_registration_file_adds_state(tmp_path):
-    text = (Path(__file__).parents[1] / "drafting/data/registration/fl.yaml").read_text(encoding="utf-8")
-    write(tmp_path / "registration" / "ga.yaml", text.replace("code: FL", "code: GA").replace("name: Florida", "name: Georgia"))
-    assert load_rules(tmp_path).jurisdiction("GA").name == "Georgia"
 
 
 def test_typo_in_firm_file_names_file_line_and_field(tmp_path):
     write(tmp_path / "offenses.yaml", FIRM_OFFENSES.replace('    citation: "Cal.', '    citaton: "Cal.'))
     with pytest.raises(RuleDataError) as exc:
         load_rules(tmp_path)
-    err = exc.value
-    assert err.line == 17 and err.field == "offenses[1].citaton"
-    text = str(err)
-    assert "offenses.yaml:17:" in text and "citaton" in text and "did you mean 'citation'" in text
+    text = str(exc.value)
+    assert "offenses.yaml:16:" in text and "offenses[1].citaton" in text and "did you mean 'citation'" in text
 
 
-def test_bad_value_and_broken_link_are_located(tmp_path):
-    write(tmp_path / "offenses.yaml", FIRM_OFFENSES.replace("sorna_tier: 1", "sorna_tier: 4"))
+def test_a_broken_level_link_is_located(tmp_path):
+    write(tmp_path / "offenses.yaml", FIRM_OFFENSES.replace('level: "2"', 'level: "9"'))
     with pytest.raises(RuleDataError) as exc:
         load_rules(tmp_path)
-    assert exc.value.line == 7 and exc.value.field == "offenses[0].sorna_tier"
-    write(tmp_path / "offenses.yaml", FIRM_OFFENSES.replace('{CA: "2"}', '{CA: "9"}'))
-    with pytest.raises(RuleDataError) as exc:
-        load_rules(tmp_path)
-    assert exc.value.line == 16 and "no level '9'" in str(exc.value)
+    assert "no level '9'" in str(exc.value)
 
 
 def test_bad_yaml_in_firm_file_is_rule_data_error(tmp_path):
@@ -298,7 +342,7 @@ def test_stale_finds_old_records(tmp_path, book):
     assert book.stale(date(2027, 6, 1)) == []
     assert {r.kind for r in book.stale(date(2028, 11, 28))} == {"offense", "registration", "preservation"}
     write(tmp_path / "offenses.yaml", FIRM_OFFENSES.replace("verified: 2026-11-01", "verified: 2024-11-28", 1))
-    stale = load_rules(tmp_path).stale(date(2026, 11, 28))
+    stale = [r for r in load_rules(tmp_path).stale(date(2026, 11, 28)) if r.file.parent == tmp_path.resolve()]
     assert [(r.id, r.verified, r.kind) for r in stale] == [("us-2252a-receipt", date(2024, 11, 28), "offense")]
     assert stale[0].file.name == "offenses.yaml" and stale[0].line == 2
 

@@ -170,6 +170,7 @@ def _env():
 def _common(full: bool, stage: str) -> dict:
     charged = stage != "investigation"
     return {
+        "draft": full and stage == "convicted",
         "letter_date": dt.date(2026, 11, 28),
         "firm": {"name": "Harper & Vale LLP", "address": ["400 Capitol Mall, Suite 1200", "Sacramento, CA 95814"],
                  "phone": "(916) 555-0142", "email": "office@harpervale.example",
@@ -227,45 +228,33 @@ def _preservation(full, kind):
     return ctx
 
 
-def _level(n, label, duration):
-    return {"id": str(n), "label": label, "duration_years": M, "duration": duration,
-            "verification": "once a year, in person", "verification_months": 12, "citation": "34 U.S.C. § 20915"}
-
-
-def _jurisdiction(code, name, scheme, full):
-    opt = (lambda v: v) if full else (lambda v: M)
-    return {
-        "code": code, "name": name, "scheme": scheme,
-        "levels": [_level(1, "Tier I", "15 years"), _level(3, "Tier III", "life")],
-        "determined_by": "the court", "decided_by": "the court", "register_deadline": "within 3 business days",
-        "change_deadline": "within 3 business days", "verification_summary": "in person",
-        "internet_identifiers": opt("collected, not published"), "travel": opt("21 days' notice"),
-        "public_registry": opt("a public website"),
-        "restrictions": [{"text": "No residence near a school.", "citation": "Cal. Penal Code § 3003.5(b)"}]
-        if full else [],
-        "relief": opt("petition"), "failure_to_register": opt("up to 10 years"),
-        "other_consequences": [{"title": "Passport", "text": "An endorsement.", "citation": "22 U.S.C. § 212b"}]
-        if full else [],
-        "citation": "34 U.S.C. § 20911", "verified": dt.date(2026, 10, 1), "caveat": opt("confirm"),
-    }
+def _paragraph(label, text, citation, review=M):
+    return {"label": label, "text": text, "citation": citation, "review": review}
 
 
 def _advisory(full, stage, state_scheme):
     ctx = _common(full, stage)
     ctx["kind"] = "advisory"
-    federal = _jurisdiction("US", "the United States", "tier", full)
-    state = _jurisdiction("CA", "California", state_scheme, full) if state_scheme else M
     for charge in ctx["charges"]:
-        known = charge["known"]
-        charge.update(
-            penalty={"summary": "Up to 10 years.", "citation": "18 U.S.C. § 2252A(b)(2)"} if known else M,
-            federal_tier=federal["levels"][0] if known else M,
-            state_level=state["levels"][0] if known and state else M,
-            citation=M, caveat=M if known else "Not in the library.",
-        )
-    ctx["registration"] = {"federal": federal, "state": state}
-    ctx["advisory"] = {"state": "CA" if state else "US", "state_name": "California" if state else "the United States"}
-    ctx["authorities"] = ["18 U.S.C. § 2250(a)", "34 U.S.C. § 20911"] if full else []
+        charge.update(grade=M, penalty="Up to 10 years in prison.",
+                      registration="Federal: Tier I: registration for 15 years\nCalifornia: Tier 3: for life")
+    levels = [{"label": "Tier I", "duration": "For 15 years", "verification": "Once a year, in person"},
+              {"label": "Tier III", "duration": "For life", "verification": "Every 3 months, in person"}]
+    sections = [{"heading": "California registration" if state_scheme else "Federal registration (SORNA)",
+                 "lead": "If you are convicted, these are its rules." if full else M,
+                 "levels": levels, "level_heading": "Tier",
+                 "paragraphs": [_paragraph(M, "Each registrant is placed in a tier.", "34 U.S.C. § 20911"),
+                                _paragraph("First registration", "Within 3 business days.", M,
+                                           "[ATTORNEY REVIEW: secondary source only]" if full else M)]},
+                {"heading": "What you should do now", "lead": M, "levels": [], "level_heading": "Tier",
+                 "paragraphs": [_paragraph("Do not delete anything", "Keep every device.", M)]}]
+    ctx["sections"] = sections
+    ctx["advisory"] = {"state": "CA" if state_scheme else "US",
+                       "state_name": "California" if state_scheme else "the United States",
+                       "state_title": "California" if state_scheme else "United States",
+                       "show_federal": not state_scheme, "show_state": bool(state_scheme),
+                       "intro": "This letter explains the registration rules."}
+    ctx["authorities"] = ["18 U.S.C. § 2250", "34 U.S.C. § 20911"] if full else []
     return ctx
 
 

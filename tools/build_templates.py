@@ -585,12 +585,7 @@ def advisory():
     )
     _advisory_intro(doc)
     _advisory_summary(doc)
-    _advisory_what_registration_is(doc)
-    _advisory_federal(doc)
-    _advisory_state(doc)
-    _advisory_other_consequences(doc)
-    _advisory_charge_notes(doc)
-    _advisory_what_to_do(doc)
+    _advisory_sections(doc)
     _advisory_authorities(doc)
     signature_block(doc, "Sincerely,")
     copy_line(doc)
@@ -598,23 +593,16 @@ def advisory():
 
 
 def _advisory_intro(doc):
+    para(doc, "Normal", "{{ advisory.intro }} Please read it carefully and keep it private.")
     para(doc, "Normal",
-         '{% if matter.stage == "convicted" %}This letter explains the sex-offender '
-         "registration rules that may apply to you after your conviction, and what they mean "
-         "for your daily life.{% else %}This letter explains whether a conviction in your case "
-         "could require you to register as a sex offender, and what that would mean for your "
-         "daily life.{% endif %} Please read it carefully and keep it private.")
+         "Two words come up throughout. **Registration** means giving law enforcement your "
+         "personal details, such as where you live, work, and study, and keeping them up to date "
+         "on a set schedule, for a set number of years or for life. A **tier** or **level** is the "
+         "category the law places a registrant in; it decides how long registration lasts and "
+         "how often the registrant must confirm the details.")
     para(doc, "Normal",
-         "Two words come up throughout. **Registration** means giving the police your "
-         "personal details, such as where you live, work, and study, and updating them in "
-         "person on a set schedule, for a set number of years or for life. A **tier** is the "
-         "category the law places you in, based on the offense. Your tier decides how long you "
-         "must register and how often you must appear in person. Some states call it a level.")
-    para(doc, "Normal",
-         "This letter covers the federal rules"
-         "{% if registration.state %} and the rules of {{ advisory.state_name }}{% endif %}, "
-         "as of {{ letter_date|long_date }}. The law changes, and other states have different "
-         "rules. If you plan to live, work, or study in another state, ask us first.")
+         "This letter states the law as of {{ letter_date|long_date }}. The law changes, and each "
+         "state has its own rules. If you plan to live, work, or study in another state, ask us first.")
 
 
 def _advisory_summary(doc):
@@ -622,165 +610,54 @@ def _advisory_summary(doc):
     tag(doc, "{%p if charges %}")
     para(doc, "Lead-in",
          "The table lists each {% if matter.stage == \"investigation\" %}potential "
-         "{% endif %}charge, the penalty range the law sets for it, and the registration tier "
-         "a conviction would carry.")
+         "{% endif %}charge, the penalty range the law sets for it, and the registration "
+         "{% if matter.stage == \"convicted\" %}consequence of the conviction{% else %}consequence a "
+         "conviction would carry{% endif %}.")
     data_table(
         doc,
-        [("Statute", 1.2), ("Offense", 1.45), ("Penalty range", 1.45), ("Federal tier", 1.2),
-         ("{% if registration.state %}{{ advisory.state_name }} "
-          '{% if registration.state.scheme == "level" %}level{% else %}tier{% endif %}'
-          "{% else %}State tier{% endif %}", 1.2)],
+        [("Statute", 1.2), ("Offense", 1.45), ("Penalty range", 1.8), ("Registration", 2.05)],
         "charge in charges",
         [
             "{{ charge.statute }}",
             "{{ charge.title }}{% if charge.counts > 1 %} ({{ charge.counts }} counts){% endif %}",
-            "{% if charge.penalty %}{{ charge.penalty.summary }}{% else %}To be assessed by counsel{% endif %}",
-            "{% if charge.federal_tier %}**{{ charge.federal_tier.label }}**\n"
-            "{{ charge.federal_tier.duration }}; verification {{ charge.federal_tier.verification }}"
-            "{% else %}To be assessed by counsel{% endif %}",
-            "{% if charge.state_level %}**{{ charge.state_level.label }}**\n"
-            "{{ charge.state_level.duration }}; verification {{ charge.state_level.verification }}"
-            "{% elif registration.state %}Determined by {{ registration.state.determined_by }}"
-            "{% else %}\u2014{% endif %}",
+            "{{ charge.penalty }}",
+            "{{ charge.registration }}",
         ],
     )
     table_gap(doc)
     para(doc, "Small Print",
-         "Penalty ranges are the limits the law sets, not a prediction of your sentence. "
-         "\u201cTo be assessed by counsel\u201d means we have not yet analyzed that point for "
-         "that charge; we will do so and tell you.")
+         "Penalty ranges are the limits the law sets, not a prediction of any sentence.")
     tag(doc, "{%p else %}")
     para(doc, "Normal",
          "No charges are listed in your case at this time. The sections below describe the "
-         "registration rules that would apply if you were convicted of an offense that "
-         "requires registration.")
+         "registration rules that would apply to a conviction for an offense that requires "
+         "registration.")
     tag(doc, "{%p endif %}")
 
 
-def _advisory_what_registration_is(doc):
-    heading(doc, "What registration is")
-    para(doc, "Normal",
-         "If you are convicted of an offense that requires registration, you must register "
-         "with law enforcement where you live, where you work, and where you go to school. "
-         "Registration comes on top of any prison sentence, fine, or probation, and it usually "
-         "lasts much longer.")
-    para(doc, "Normal",
-         "Two sets of rules apply. Federal law, the Sex Offender Registration and Notification "
-         "Act (SORNA), sets a national baseline, and each state has its own registration law."
-         "{% if registration.state %} You would have to follow both the federal rules and "
-         "those of {{ advisory.state_name }}. Where they differ, follow the stricter rule, and "
-         "ask us if you are unsure.{% endif %}")
-
-
-def _levels_table(doc, record: str, first_heading: str):
+def _advisory_sections(doc):
+    """Each section the matter calls for (``drafting.advice`` chooses and words them)."""
+    tag(doc, "{%p for section in sections %}")
+    heading(doc, "{{ section.heading }}")
+    tag(doc, "{%p if section.lead %}")
+    para(doc, "Lead-in", "{{ section.lead }}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p for p in section.paragraphs %}")
+    tag(doc, "{%p if loop.index == 2 and section.levels %}")
     data_table(
         doc,
-        [(first_heading, 1.6), ("How long you register", 2.0), ("In-person verification", 2.9)],
-        f"level in {record}.levels",
+        [("{{ section.level_heading }}", 1.6), ("How long registration lasts", 2.0), ("Verification", 2.9)],
+        "level in section.levels",
         ["{{ level.label }}", "{{ level.duration }}", "{{ level.verification }}"],
         keep_together=True,
     )
     table_gap(doc)
-
-
-def _details(doc, record: str):
-    """The facts every jurisdiction record carries, optional ones guarded."""
-    para(doc, "Normal", "**Who decides.** {{ " + record + ".decided_by }}")
-    para(doc, "Normal", "**When you must register.** {{ " + record + ".register_deadline }}")
-    para(doc, "Normal", "**Reporting changes.** {{ " + record + ".change_deadline }}")
-    para(doc, "Normal", "**Verification.** {{ " + record + ".verification_summary }}")
-    tag(doc, "{%p if " + record + ".restrictions %}")
-    para(doc, "Item Title", "Restrictions")
-    tag(doc, "{%p for r in " + record + ".restrictions %}")
-    cited(doc, "Bullet Item", "{{ r.text }}", "r.citation")
-    tag(doc, "{%p endfor %}")
     tag(doc, "{%p endif %}")
-    for field, label in (
-        ("travel", "Travel."),
-        ("internet_identifiers", "Online identifiers."),
-        ("public_registry", "Public registry."),
-        ("relief", "Ending registration early."),
-        ("failure_to_register", "If you do not register."),
-        ("caveat", "Please note."),
-    ):
-        tag(doc, "{%p if " + record + "." + field + " %}")
-        para(doc, "Normal", f"**{label}** {{{{ {record}.{field} }}}}")
-        tag(doc, "{%p endif %}")
-    para(doc, "Small Print",
-         "Source: {{ " + record + ".citation }} (last verified {{ " + record
-         + ".verified|long_date }}).")
-
-
-def _advisory_federal(doc):
-    heading(doc, "Federal registration (SORNA)")
-    para(doc, "Lead-in",
-         "SORNA sorts registrants into tiers. The tier sets how long you must register and how "
-         "often you must appear in person to confirm your information (called verification):")
-    _levels_table(doc, "registration.federal", "Tier")
-    _details(doc, "registration.federal")
-
-
-def _advisory_state(doc):
-    tag(doc, "{%p if registration.state %}")
-    heading(doc, "{{ advisory.state_name }} registration")
-    para(doc, "Lead-in",
-         "{{ advisory.state_name }} has its own registration law. "
-         '{% if registration.state.scheme == "single" %}The same schedule applies to everyone '
-         'who must register there:{% elif registration.state.scheme == "level" %}It sorts '
-         "registrants into levels:{% else %}It sorts registrants into tiers:{% endif %}")
-    _levels_table(
-        doc, "registration.state",
-        '{% if registration.state.scheme == "level" %}Level{% elif registration.state.scheme '
-        '== "tier" %}Tier{% else %}Category{% endif %}',
-    )
-    _details(doc, "registration.state")
-    tag(doc, "{%p endif %}")
-
-
-def _advisory_other_consequences(doc):
-    tag(doc, "{%p if registration.federal.other_consequences or registration.state "
-             "and registration.state.other_consequences %}")
-    heading(doc, "Other consequences")
-    para(doc, "Lead-in", "A conviction can affect your life in other ways as well:")
-    tag(doc, "{%p for c in registration.federal.other_consequences %}")
-    para(doc, "Item Title", "{{ c.title }}")
-    cited(doc, "Normal", "{{ c.text }}", "c.citation")
-    tag(doc, "{%p endfor %}")
-    tag(doc, "{%p if registration.state %}")
-    tag(doc, "{%p for c in registration.state.other_consequences %}")
-    para(doc, "Item Title", "{{ c.title }}")
-    cited(doc, "Normal", "{{ c.text }}", "c.citation")
-    tag(doc, "{%p endfor %}")
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p endif %}")
-
-
-def _advisory_charge_notes(doc):
-    tag(doc, '{%p if charges|selectattr("caveat")|list %}')
-    heading(doc, "Notes on particular charges")
-    tag(doc, "{%p for charge in charges %}")
-    tag(doc, "{%p if charge.caveat %}")
-    para(doc, "Normal", "**{{ charge.statute }}.** {{ charge.caveat }}")
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p endfor %}")
-    tag(doc, "{%p endif %}")
-
-
-def _advisory_what_to_do(doc):
-    heading(doc, "What you should do now")
-    for item in (
-        "**Do not discuss your case with anyone except us.** That includes family, friends, "
-        "co-workers, and anyone online. Those conversations are not confidential.",
-        "**Do not delete anything.** Do not delete, wipe, reset, or throw away any phone, "
-        "computer, storage device, account, or file.",
-        "**Ask us before you travel outside the United States.** Travel abroad can affect your "
-        "case, and people who must register have to give notice before they travel.",
-    ):
-        para(doc, "Bullet Item", item)
     para(doc, "Normal",
-         "We will go through this letter with you. If you have questions before then, please "
-         "email me at {{ attorney.email }}{% if attorney.phone %} or call me at "
-         "{{ attorney.phone }}{% endif %}.")
+         "{% if p.label %}**{{ p.label }}.** {% endif %}{{ p.text }}"
+         "{% if p.citation %} ({{ p.citation }}){% endif %}{% if p.review %} **{{ p.review }}**{% endif %}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endfor %}")
 
 
 def _advisory_authorities(doc):

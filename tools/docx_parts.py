@@ -313,6 +313,7 @@ def _define_styles(doc) -> None:
     S(doc, "Header", size=10, after=0)
     S(doc, "Header Last", base="Header", after=18)
     S(doc, "Footer", size=10, after=0, align=center)
+    S(doc, "Draft Banner", size=12, bold=True, caps=True, align=center, after=6)
     # opening parts
     S(doc, "Legend", bold=True, caps=True, after=12, keep_next=True)
     S(doc, "Date Line", after=12, keep_next=True)
@@ -472,6 +473,9 @@ def letterhead_and_page_furniture(doc, addressee: str) -> None:
     p = para(later, "Header Last", "Page ")
     add_field(p, "PAGE", "2")
 
+    for header in (head, later):
+        draft_banner(header)
+
     for footer in (section.first_page_footer, section.footer):
         p = footer.paragraphs[0]
         p.style = "Footer"
@@ -479,6 +483,16 @@ def letterhead_and_page_furniture(doc, addressee: str) -> None:
         add_field(p, "PAGE")
         p.add_run(" of ")
         add_field(p, "NUMPAGES")
+
+
+def draft_banner(header) -> None:
+    """``DRAFT — FOR ATTORNEY REVIEW`` at the top of a header, printed only in a draft
+    (``render --draft``), so a draft can never pass for a finished letter."""
+    first = header.paragraphs[0]
+    for style, text in (("Normal", "{%p if draft %}"), ("Draft Banner", "DRAFT \u2014 FOR ATTORNEY REVIEW"),
+                        ("Normal", "{%p endif %}")):
+        p = first.insert_paragraph_before(style=style)
+        p.add_run(text)
 
 
 # ---------------------------------------------------------------------------------------

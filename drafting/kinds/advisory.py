@@ -1,84 +1,218 @@
-"""The client advisory on registration consequences."""
+"""The client advisory on registration consequences (wording: ``drafting.advice``)."""
 
 from __future__ import annotations
 
+from ..advice import FEDERAL_EXTRAS, FEDERAL_FACTS, STATE_FACTS, TRAVEL_EXTRAS, Advice, Charge, Composer
+from ..advice import is_chapter_110, title_name
 from ..environment import Missing, record
+from ..errors import DraftRequired
 from ..jurisdictions import name_of
-from .base import Inputs, Kind, Letter, charge_records, common_context, to_record
+from ..statutes import matches
+from .base import Inputs, Kind, Letter, common_context
+
+_IF = {
+    "investigation": "If you were charged and convicted of an offense that requires registration",
+    "charged": "If you are convicted of an offense that requires registration",
+    "convicted": "Because of your conviction",
+}
 
 
 def build(inputs: Inputs) -> list[Letter]:
+    advice = compose(inputs)
+    if advice.gaps and not inputs.draft:
+        raise DraftRequired(gaps=advice.gaps, case_file=inputs.loaded.path)
     case = inputs.loaded.case
-    rules = inputs.rules
-    if case.advisory is not None and case.advisory.state is not None:
-        state_code, where = case.advisory.state, inputs.loaded.where("advisory", "state")
-    else:
-        state_code, where = case.matter.jurisdiction, inputs.loaded.where("matter", "jurisdiction")
-    federal = rules.jurisdiction("US", **where)
-    state = None if state_code == "US" else rules.jurisdiction(state_code, **where)
-
-    authorities: set[str] = set()
-    _cite_jurisdiction(federal, authorities)
-    if state is not None:
-        _cite_jurisdiction(state, authorities)
-
-    charges = []
-    for i, (offense, base) in enumerate(charge_records(inputs)):
-        path = f"charges[{i}]"
-        values = base.fields()
-        if offense is None:
-            values.update(penalty=Missing(f"{path}.penalty"), federal_tier=Missing(f"{path}.federal_tier"),
-                          state_level=Missing(f"{path}.state_level"), citation=Missing(f"{path}.citation"),
-                          caveat=Missing(f"{path}.caveat"))
-        else:
-            federal_level = federal.level(offense.sorna_tier) if offense.sorna_tier else None
-            state_level = None
-            if state is not None and state.code in offense.state_tiers:
-                state_level = state.level(offense.state_tiers[state.code])
-            values.update(
-                penalty=to_record(f"{path}.penalty", offense.penalty),
-                federal_tier=to_record(f"{path}.federal_tier", federal_level),
-                state_level=to_record(f"{path}.state_level", state_level),
-                citation=offense.citation,
-                caveat=offense.caveat or Missing(f"{path}.caveat"),
-            )
-            authorities.add(offense.citation)
-            if offense.penalty is not None:
-                authorities.add(offense.penalty.citation)
-        charges.append(record(path, **{k: v for k, v in values.items()}))
-
+    state_code = _state_code(inputs)[0]
     context = common_context(inputs, "advisory")
-    context["charges"] = charges
-    context["registration"] = record(
-        "registration",
-        federal=_jurisdiction_record("registration.federal", federal),
-        state=_jurisdiction_record("registration.state", state),
+    context["draft"] = bool(advice.gaps)  # only with --draft: otherwise a letter with gaps is refused
+    context["charges"] = advice.rows
+    context["sections"] = advice.sections
+    context["advisory"] = record(
+        "advisory", state=state_code, state_name=name_of(state_code), state_title=title_name(state_code),
+        show_federal=advice.show_federal, show_state=advice.show_state,
+        intro=_intro(case.matter.stage, state_code, case.matter.jurisdiction),
     )
-    context["advisory"] = record("advisory", state=state_code, state_name=name_of(state_code))
-    context["authorities"] = sorted(authorities)
+    context["authorities"] = advice.authorities
     return [Letter(suffix="advisory", context=context, title="Advisory on registration consequences")]
 
 
-# Registration records are the same for every client in a state; built once per process
-# (records are read-only; the rule book holding the rule objects is itself cached).
-_RECORDS: dict[tuple[int, str], tuple[object, object]] = {}
+def compose(inputs: Inputs) -> Advice:
+    """Every section of the advisory for this case, and every gap it leaves."""
+    case = inputs.loaded.case
+    state_code, where = _state_code(inputs)
+    inputs.rules.jurisdiction(state_code, **where)  # an unknown state: an error naming the known ones
+    c = Composer(inputs.rules, stage=case.matter.stage, matter_code=case.matter.jurisdiction,
+                 state_code=state_code, draft=inputs.draft, case_file=inputs.loaded.path)
+    charges = _charges(inputs)
+    c.advice.rows = [_row(c, ch) for ch in charges]
+    sections = c.advice.sections
+    if c.state is not None:
+        sections.append(_state_section(c, c.state, charges))
+    if c.matter_code == "US":
+        sections.append(_federal_section(c))
+    else:
+        sections.append(_federal_travel_section(c))
+    other = _other_consequences(c, charges)
+    if other is not None:
+        sections.append(other)
+    sections.append(_what_to_do(c))
+    return c.finish()
 
 
-def _jurisdiction_record(path: str, jurisdiction):
-    if jurisdiction is None:
-        return to_record(path, None)
-    key = (id(jurisdiction), path)
-    hit = _RECORDS.get(key)
-    if hit is None or hit[0] is not jurisdiction:
-        hit = _RECORDS[key] = (jurisdiction, to_record(path, jurisdiction))
-    return hit[1]
+def _state_code(inputs: Inputs):
+    case = inputs.loaded.case
+    if case.advisory is not None and case.advisory.state is not None:
+        return case.advisory.state, inputs.loaded.where("advisory", "state")
+    return case.matter.jurisdiction, inputs.loaded.where("matter", "jurisdiction")
 
 
-def _cite_jurisdiction(j, out: set[str]) -> None:
-    out.add(j.citation)
-    out.update(level.citation for level in j.levels)
-    out.update(r.citation for r in j.restrictions)
-    out.update(c.citation for c in j.other_consequences)
+def _charges(inputs: Inputs) -> list[Charge]:
+    out = []
+    book, case = inputs.rules, inputs.loaded.case
+    for i, ch in enumerate(case.charges):
+        line = inputs.loaded.where("charges", i)["line"] or 1
+        if ch.offense:
+            off = book.offense(ch.offense, **inputs.loaded.where("charges", i, "offense"))
+        else:
+            found = matches(ch.statute, case.matter.jurisdiction if case.matter.jurisdiction != "US" else None,
+                            book.offenses, title=ch.title or "")
+            off = found[0] if found else None
+        statute = off.statute if off and ch.offense else ch.statute
+        title = off.title if off and ch.offense else ch.title
+        out.append(Charge(i, statute, title, ch.counts, ch.grade, off, line))
+    return out
+
+
+def _row(c: Composer, ch: Charge):
+    """One line of the summary: the charge, its penalty, what each registration law makes of it."""
+    off = ch.offense
+    values = dict(statute=ch.statute, title=ch.title, counts=ch.counts, grade=ch.grade,
+                  offense_id=off.id if off else None, known=off is not None)
+    if off is None:
+        mark = c.charge_gap(ch, f"the charge under {ch.statute} is not in the offense library; add it to the "
+                                "firm's rules (offenses.yaml) to state its penalty and registration consequences")
+        return record(f"charges[{ch.index}]", **values, penalty=mark, registration=mark)
+    # the offense record itself (its penalty, its level) must rest on the statute too
+    juris = c.book.jurisdiction(off.jurisdiction)
+    at = next((i for i, o in enumerate(juris.offenses) if o.id == off.id), None)
+    record_mark = c.review(off.jurisdiction, off, *(("offenses", at) if at is not None else ("offenses",)),
+                            note=off.id)
+    if off.penalty:
+        c.cite(off.penalty_citation)
+        penalty = off.penalty + (f" {record_mark}" if record_mark else "")
+    else:
+        penalty = c.charge_gap(ch, f"the rule data gives no penalty for {off.id}")
+    lines = []
+    if c.advice.show_federal:
+        lines.append("Federal: " + (c.placement(c.federal, ch) if off.jurisdiction == "US" else
+                                    "follows the state conviction"))
+    if c.state is not None:
+        lines.append(f"{title_name(c.state.code)}: " + c.placement(c.state, ch))
+    return record(f"charges[{ch.index}]", **values, penalty=penalty, registration="\n".join(lines))
+
+
+def _lead(c: Composer, law: str) -> str:
+    verb = "will" if c.convicted else "would"
+    return f"{_IF[c.stage]}, {law} {verb} require you to register. These are its rules."
+
+
+def _section(heading: str, lead: str | None, paragraphs, *, levels=None, level_heading: str = "Tier"):
+    return record("section", heading=heading, lead=lead, levels=levels or [], level_heading=level_heading,
+                  paragraphs=[p for p in paragraphs if p is not None])
+
+
+def _level_heading(scheme: str) -> str:
+    return {"tier": "Tier", "level": "Level", "offense": "Offense group", "single": "Registrants"}[scheme]
+
+
+def _state_section(c: Composer, state, charges: list[Charge]):
+    name = title_name(state.code)
+    paragraphs = [c.fact(state, "classification", label=None)]
+    paragraphs += [c.fact(state, fact) for fact in STATE_FACTS]
+    if any(ch.offense is not None and ch.offense.jurisdiction != state.code for ch in charges):
+        paragraphs.append(c.fact(state, "out_of_state"))
+    paragraphs += [c.fact(state, extra.id) for extra in state.facts.extra]
+    return _section(f"{name} registration", _lead(c, f"{name} law"), paragraphs,
+                    levels=c.level_rows(state), level_heading=_level_heading(state.scheme))
+
+
+def _federal_section(c: Composer):
+    us = c.federal
+    paragraphs = [c.fact(us, "classification", label=None)]
+    paragraphs += [c.fact(us, fact) for fact in FEDERAL_FACTS]
+    paragraphs += [c.fact(us, extra) for extra in FEDERAL_EXTRAS + TRAVEL_EXTRAS]
+    paragraphs.insert(3, c.fact(us, "moving_and_visiting"))
+    return _section("Federal registration (SORNA)",
+                    _lead(c, "the federal Sex Offender Registration and Notification Act (SORNA)"),
+                    paragraphs, levels=c.level_rows(us), level_heading="Tier")
+
+
+def _federal_travel_section(c: Composer):
+    us = c.federal
+    lead = ("Federal law, the Sex Offender Registration and Notification Act (SORNA), applies to everyone who "
+            "must register under state law, and matters most when you travel or move.")
+    paragraphs = [c.fact(us, "moving_and_visiting")] + [c.fact(us, extra) for extra in TRAVEL_EXTRAS]
+    return _section("Federal law", lead, paragraphs)
+
+
+def _other_consequences(c: Composer, charges: list[Charge]):
+    us = c.federal
+    paragraphs = []
+    if c.matter_code == "US":
+        paragraphs.append(c.fact(us, "supervised-release"))
+        if any(is_chapter_110(ch.offense) for ch in charges):
+            paragraphs += [c.fact(us, "restitution"), c.fact(us, "special-assessments")]
+    if c.convicted:
+        advice = ("If you are not a U.S. citizen, your conviction may already affect your right to stay in the "
+                  "United States and to return after travel abroad. Please speak with an immigration lawyer now; "
+                  "we can refer you to one.")
+    else:
+        advice = ("If you are not a U.S. citizen, a conviction could affect your right to stay in the United "
+                  "States and to return after travel abroad. Before any plea, get advice from an immigration "
+                  "lawyer; we can refer you to one.")
+    paragraphs.append(c.plain("Immigration", advice))
+    paragraphs.append(c.fact(us, "immigration", label=""))
+    paragraphs = [p for p in paragraphs if p is not None]
+    if not paragraphs:
+        return None
+    lead = "A conviction affects more than registration:" if c.convicted else \
+        "A conviction would affect more than registration:"
+    return _section("Other consequences", lead, paragraphs)
+
+
+def _what_to_do(c: Composer):
+    if c.convicted:
+        items = [
+            c.plain("Register on time", "The deadlines to register and to report every change are set out above. "
+                    "Missing one is a crime of its own, even if you simply forgot."),
+            c.plain("Keep proof", "Keep a copy of every registration form and receipt you are given."),
+        ]
+    else:
+        items = [
+            c.plain("Do not discuss your case with anyone except us",
+                    "That includes family, friends, co-workers, and anyone online. Those conversations are not "
+                    "confidential."),
+            c.plain("Do not delete anything", "Do not delete, wipe, reset, or throw away any phone, computer, "
+                    "storage device, account, or file."),
+        ]
+    items.append(c.plain("Ask us before you travel outside the United States",
+                         "People who must register have to give notice before international travel, and travel "
+                         "can affect your case."))
+    return _section("What you should do now", None, items)
+
+
+def _intro(stage: str, state_code: str, matter_code: str) -> str:
+    where = "federal law" if state_code == "US" else \
+        (f"federal law and the law of {name_of(state_code)}" if matter_code == "US"
+         else f"the law of {name_of(state_code)}, where you live, and the federal rules that apply there")
+    if stage == "convicted":
+        return (f"This letter explains the sex-offender registration rules that apply to you after your "
+                f"conviction under {where}, and what they mean for your daily life.")
+    if stage == "charged":
+        return (f"This letter explains whether a conviction on the charges against you would require you to "
+                f"register as a sex offender under {where}, and what that would mean for your daily life.")
+    return (f"This letter explains whether a conviction, if charges were filed, could require you to register as "
+            f"a sex offender under {where}, and what that would mean for your daily life.")
 
 
 KIND = Kind(
@@ -88,3 +222,5 @@ KIND = Kind(
     sections=(),
     build=build,
 )
+
+__all__ = ["KIND", "Missing", "compose"]

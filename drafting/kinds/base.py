@@ -31,6 +31,7 @@ class Inputs:
     attorney: Attorney
     rules: RuleBook
     letter_date: dt.date
+    draft: bool = False  # --draft: gaps in the rule data are marked, not refused
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ def common_context(inputs: Inputs, kind: str) -> dict[str, Any]:
     m = case.matter
     return {
         "kind": kind,
+        "draft": False,  # a kind whose letter has gaps (the advisory) sets it
         "letter_date": inputs.letter_date,
         "firm": record("firm", name=firm.name, address=list(firm.address), phone=firm.phone,
                        email=firm.email, website=firm.website),

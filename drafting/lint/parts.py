@@ -59,7 +59,15 @@ class Finding:
     def from_error(cls, exc: DraftingError, severity: str = "error") -> list[Finding]:
         """A ``DraftingError`` as findings (one per problem for ``ValidationErrors``); a problem
         with a whole file is put on its line 1, so every finding reads ``file:line:``."""
-        errors = exc.errors if isinstance(exc, ValidationErrors) else [exc]
+        from ..errors import DraftRequired
+
+        if isinstance(exc, DraftRequired):
+            head = cls(exc.file, 1, severity, f"the advisory would be a draft: {len(exc.gaps)} fact(s) it needs are "
+                       "missing from the rule data or rest only on a secondary source (listed below); `render` "
+                       "refuses it until they are confirmed in the firm's rules folder; `render --draft` marks them",
+                       None, exc.field)
+            return [head] + [cls(str(g.file), g.line, severity, g.describe(), None, None) for g in exc.gaps]
+        errors = getattr(exc, "errors", None) or [exc]
         return [cls(e.file, e.line if e.line is not None or e.file is None else 1, severity, e.message,
                     e.col, e.field) for e in errors]
 

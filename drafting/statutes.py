@@ -1,0 +1,73 @@
+"""Recognise a free-form charge's statute as an offense of the library.
+
+``"18 U.S.C. § 2252A(a)(5)(B)"`` is ``us-2252a-possession``; ``"Cal. Penal Code §
+311.11(a)"`` is ``ca-pc-311.11-possession``. A statute matches an offense of the same
+jurisdiction whose section is the same and whose subsection, if it names one, begins the
+charge's. Where several offenses share the section (§ 2252A(a)(2) is receipt *or*
+distribution), the charge's title decides, or it stays unrecognised.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .rule_models import Offense
+
+_SECTION = re.compile(r"§+\s*(?P<num>[0-9][0-9A-Za-z.\-:]*?)(?P<sub>(\([0-9A-Za-z]+\))*)\s*(?:$|[,;\s])")
+
+
+def parse(statute: str) -> tuple[str, str, str] | None:
+    """``(code, section, subsections)``: ``("18 U.S.C.", "2252a", "(a)(5)(b)")``."""
+    m = _SECTION.search(statute + " ")
+    if m is None:
+        return None
+    code = re.sub(r"\s+", " ", statute[: m.start()]).strip().lower()
+    return code, m.group("num").rstrip(".").lower(), m.group("sub").lower()
+
+
+def _family(code: str) -> str:
+    """A code's identity, ignoring punctuation and the usual abbreviations' variants."""
+    code = re.sub(r"[^a-z0-9]", "", code.lower())
+    return code.replace("annotated", "").replace("ann", "").replace("stat", "s")
+
+
+def matches(statute: str, jurisdiction: str | None, offenses: dict[str, Offense], *, title: str = "") -> list[Offense]:
+    """Library offenses this statute names (best first); empty when none or several fit."""
+    given = parse(statute)
+    if given is None:
+        return []
+    code, section, sub = given
+    federal = "u.s.c" in code
+    found = []
+    for off in offenses.values():
+        if (off.jurisdiction == "US") != federal or (not federal and jurisdiction and off.jurisdiction != jurisdiction):
+            continue
+        theirs = parse(off.statute)
+        if theirs is None or theirs[1] != section:
+            continue
+        if federal and theirs[0].split()[0] != code.split()[0]:
+            continue  # another title of the U.S. Code
+        if not federal and _family(theirs[0]) != _family(code) and jurisdiction is None:
+            continue
+        if sub and theirs[2] and not sub.startswith(theirs[2]):
+            continue
+        found.append(off)
+    if len(found) > 1 and title:
+        words = set(re.findall(r"[a-z]+", title.lower()))
+        narrowed = [o for o in found if set(re.findall(r"[a-z]+", o.title.lower())) & words - _COMMON]
+        if len(narrowed) == 1:
+            return narrowed
+    return found if len(found) == 1 else []
+
+
+def candidates(statute: str, jurisdiction: str | None, offenses: dict[str, Offense]) -> list[Offense]:
+    """Every offense sharing the statute's section (for a suggestion when none is certain)."""
+    given = parse(statute)
+    if given is None:
+        return []
+    return [o for o in offenses.values()
+            if (p := parse(o.statute)) and p[1] == given[1] and (o.jurisdiction == "US") == ("u.s.c" in given[0])]
+
+
+_COMMON = {"of", "a", "the", "minor", "child", "children", "pornography", "material", "matter", "involving",
+           "sexual", "by", "or", "and", "to", "in", "for", "with"}

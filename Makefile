@@ -19,7 +19,9 @@ $(STAMP): pyproject.toml
 # preservation: section have preservation letters.
 demo: $(STAMP)
 	$(VENV)/bin/drafting batch engagement examples/cases --out out/engagement --force
-	$(VENV)/bin/drafting batch advisory examples/cases --out out/advisory --force
+	# --draft: an advisory whose rule data is not yet all read in the statute renders as a
+	# marked draft (DRAFT in every header, each gap marked); one that is renders client-ready.
+	$(VENV)/bin/drafting batch advisory examples/cases --out out/advisory --force --draft
 	$(VENV)/bin/drafting batch preservation $$(grep -l '^preservation:' examples/cases/*.yaml) --out out/preservation --force
 	@echo
 	@echo "The documents are in $(CURDIR)/out/ (engagement/, advisory/, preservation/)."

@@ -296,6 +296,73 @@ def _failure_text(o) -> str:
     return f"{where}{field} — {e.get('message', '')}"
 
 
+# --- the paralegal's desk: import, verify, calendar ------------------------------
+@app.command("import")
+@boundary
+def import_(
+    table: Optional[Path] = typer.Argument(None, help="The spreadsheet (.csv or .xlsx): one case per row."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Folder for the case files.", file_okay=False),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="The sheet of an .xlsx to read (default: the first)."),
+    firm: Optional[Path] = FirmOpt,
+    force: bool = typer.Option(False, "--force", help="Replace case files that already exist."),
+    columns: bool = typer.Option(False, "--columns", help="List the column headers a sheet may use, and stop."),
+) -> None:
+    """One commented case file per row of a spreadsheet; nothing is written if any row is bad."""
+    if columns:
+        from .importer import known_columns
+
+        _say("# one column per field; # is an entry number (0, 1, 2 …); an empty cell is an absent field")
+        for path in known_columns():
+            _say(path)
+        return
+    if table is None or out is None:
+        from .errors import UsageError
+
+        raise UsageError("give the spreadsheet and --out DIR: drafting import clients.xlsx --out cases")
+    from .importer import import_table
+
+    show = _Progress("importing")
+    try:
+        report = import_table(table, out, force=force, sheet=sheet, firm_path=firm, on_progress=show.update)
+    finally:
+        show.close()
+    for path in report.written:
+        _say(f"wrote {path}")
+    _say(f"{len(report.written)} case file(s) from {report.rows} row(s) of {table}")
+    if not report.firm_found:
+        _say(f"no firm profile found: put firm.yaml in {out} or a parent folder (or pass --firm), "
+             "then run: drafting check " + str(out))
+
+
+class _Progress:
+    """A progress bar on a terminal for a long job; nothing otherwise."""
+
+    def __init__(self, title: str) -> None:
+        self.title = title
+        self.bar = None
+        self.tasks: dict[str, int] = {}
+        self.tty = sys.stderr.isatty()
+
+    def update(self, phase: str, done: int, total: int) -> None:
+        if not self.tty or total < 50:
+            return
+        if self.bar is None:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+            self.bar.start()
+        if phase not in self.tasks:
+            self.tasks[phase] = self.bar.add_task(f"{self.title}: {phase}", total=total)
+        self.bar.update(self.tasks[phase], completed=done, total=total)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+
 # --- authoring and QA: check, preview, diff, new -----------------------------------
 @app.command()
 @boundary

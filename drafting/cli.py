@@ -334,6 +334,47 @@ def import_(
              "then run: drafting check " + str(out))
 
 
+@app.command()
+@boundary
+def verify(
+    kind: str = KindArg,
+    cases: List[Path] = typer.Argument(..., help="Case files (YAML), folders of them, or spreadsheets."),
+    golden: Path = typer.Option(..., "--golden", help="Folder of the approved letters (same file names).",
+                                file_okay=False),
+    update: bool = typer.Option(False, "--update", help="Write the approved copies from what is rendered now."),
+    date: Optional[str] = DateOpt,
+    firm: Optional[Path] = FirmOpt,
+    templates: Optional[Path] = TemplatesOpt,
+) -> None:
+    """Render in memory and compare each letter with its approved copy; exit 0 same,
+    1 with each difference, 2 when an approved copy is missing."""
+    from .verify import DIFFERENT, MISSING, WRITTEN, verify_cases
+
+    report = verify_cases(kind, cases, golden, update=update, letter_date=date, firm_path=firm,
+                          templates_dir=templates)
+    for v in report.verdicts:
+        if v.status == DIFFERENT:
+            _say(f"different: {v.approved} ({v.case})")
+            for line in v.diff:
+                _say("  " + line)
+        elif v.status == MISSING:
+            _say(f"missing: {v.approved} has no approved copy ({v.case}); run with --update to write it")
+        elif v.status == WRITTEN:
+            _say(f"wrote {v.approved}")
+    for exc in report.errors:
+        for line in str(exc).splitlines():
+            _err(f"error: {line}")
+    same = sum(v.status == "same" for v in report.verdicts)
+    written = sum(v.status == WRITTEN for v in report.verdicts)
+    _say(f"{same} same, {len(report.different)} different, {len(report.missing)} missing"
+         + (f", {written} approved cop{'y' if written == 1 else 'ies'} written" if update else "")
+         + f", {len(report.errors)} case(s) that could not be rendered")
+    if not update and report.exit_code:
+        raise typer.Exit(report.exit_code)
+    if update and report.errors:
+        raise typer.Exit(1)
+
+
 class _Progress:
     """A progress bar on a terminal for a long job; nothing otherwise."""
 

@@ -312,3 +312,49 @@ def test_rows_for_batch_carry_their_cells(tmp_path):
     rows = table_rows(table)
     assert [r.label for r in rows] == [f"{table} row 2", f"{table} row 3"]
     assert rows[0].load().where("client", "name")["file"] == f"{table}:D2"
+
+
+# ---------------------------------------------------------------- batch KIND TABLE
+
+
+def test_batch_reads_the_table_directly_and_fails_by_row(tmp_path):
+    rows = GOOD_ROWS + ["2026-0303,CA,charged,Cy,1 B St,us-2252a-posession,,,,", "2026-0304,CA,,,1 B St,,,,,"]
+    table = csv_file(tmp_path, rows)
+    result = run("batch", "advisory", str(table), "--out", str(tmp_path / "out"), "--date", "2026-11-28",
+                 "--jobs", "2")
+    assert result.exit_code == 1
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.docx")) == ["2026-0301-advisory.docx",
+                                                                         "2026-0302-advisory.docx"]
+    assert f"{table}:F4  charges.0.offense  unknown offense 'us-2252a-posession'" in result.output
+    assert f"{table}:D5  client.name        required field is missing" in result.output
+    import json
+
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert [c["case"] for c in manifest["cases"]] == [f"{table} row {n}" for n in (2, 3, 4, 5)]
+    assert [c["status"] for c in manifest["cases"]] == ["written", "written", "failed", "failed"]
+    assert all(c["case_sha256"] for c in manifest["cases"])
+
+
+def test_batching_a_table_gives_the_letters_its_imported_case_files_give(tmp_path):
+    table = csv_file(tmp_path, GOOD_ROWS)
+    import_table(table, tmp_path / "cases")
+    firm_folder(tmp_path / "cases")
+    from drafting.batch import run_batch
+
+    for jobs in (1, 2):
+        run_batch("advisory", [table], out_dir=tmp_path / f"from-table-{jobs}", jobs=jobs, letter_date="2026-11-28")
+    run_batch("advisory", [tmp_path / "cases"], out_dir=tmp_path / "from-yaml", jobs=1, letter_date="2026-11-28")
+    names = sorted(p.name for p in (tmp_path / "from-yaml").glob("*.docx"))
+    assert names == ["2026-0301-advisory.docx", "2026-0302-advisory.docx"]
+    for name in names:
+        expected = (tmp_path / "from-yaml" / name).read_bytes()
+        assert (tmp_path / "from-table-1" / name).read_bytes() == expected
+        assert (tmp_path / "from-table-2" / name).read_bytes() == expected
+
+
+def test_batch_of_a_table_with_a_bad_header_writes_nothing(tmp_path):
+    table = csv_file(tmp_path, GOOD_ROWS, header=HEADER.replace("client.name", "client.nmae"))
+    result = run("batch", "advisory", str(table), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert f"error: {table}:D1 client.nmae: unknown field 'client.nmae'; did you mean 'client.name'?" in result.output
+    assert not (tmp_path / "out").exists()

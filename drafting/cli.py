@@ -375,6 +375,36 @@ def verify(
         raise typer.Exit(1)
 
 
+@app.command()
+@boundary
+def calendar(
+    cases: List[Path] = typer.Argument(..., help="Case files (YAML), folders of them, or spreadsheets."),
+    out: Path = typer.Option(..., "--out", "-o", help="The iCalendar file to write (FILE.ics).", dir_okay=False),
+    date: Optional[str] = DateOpt,
+    firm: Optional[Path] = FirmOpt,
+    remind_days: int = typer.Option(3, "--remind-days", min=0, max=60,
+                                    help="Days before the date for the reminder (0: none)."),
+    force: bool = typer.Option(False, "--force", help="Replace the file if it exists."),
+) -> None:
+    """The respond-by date of every preservation request as calendar events (.ics)."""
+    from .calendar_ics import calendar_bytes, collect_deadlines, write_calendar
+    from .errors import DraftingError, ValidationErrors
+
+    report = collect_deadlines(cases, letter_date=date, firm_path=firm)
+    if report.errors:  # nothing is written unless every case could be read
+        errors = [e for exc in report.errors for e in (exc.errors if isinstance(exc, ValidationErrors) else [exc])]
+        raise ValidationErrors(errors) if len(errors) > 1 else errors[0]
+    if not report.deadlines:
+        raise DraftingError("no preservation requests in these cases; no calendar written",
+                            file=", ".join(map(str, cases)))
+    data = calendar_bytes(report.deadlines, remind_days=remind_days, calendar_name="Preservation deadlines")
+    write_calendar(out, data, force=force)
+    for d in report.deadlines:
+        _say(f"{d.respond_by.isoformat()}  {d.matter_id} — {d.recipient}")
+    _say(f"wrote {out}: {len(report.deadlines)} deadline(s)"
+         + (f"; {len(report.without_requests)} case(s) without preservation requests" if report.without_requests else ""))
+
+
 class _Progress:
     """A progress bar on a terminal for a long job; nothing otherwise."""
 

@@ -11,6 +11,7 @@ is an absent field; a list of lines (``client.address``) is one line per line of
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import re
 import types
@@ -51,6 +52,7 @@ def _shape(annotation: Any) -> tuple:
     return ("scalar",)
 
 
+@functools.cache
 def _keys(model: type[BaseModel]) -> dict[str, tuple]:
     """The keys a case file uses for this model (aliases such as ``from``), with their shapes."""
     return {(f.alias or name): _shape(f.annotation) for name, f in model.model_fields.items()}
@@ -203,6 +205,18 @@ class Sheet:
     columns: list[tuple[int, Loc]] = field(default_factory=list)  # (column number, path)
     errors: list[CaseFileError] = field(default_factory=list)
     suggested: set[Loc] = field(default_factory=set)  # paths a bad header probably meant
+    _plan: _Plan | None = None
+
+    def plan(self) -> _Plan:
+        if self._plan is None:
+            columns = tuple(
+                (col - 1, loc, column_letter(col),
+                 (loc[-1] in _ID_LISTS) if _leaf_shape(loc)[0] == "list" else None)
+                for col, loc in self.columns)
+            self._plan = _Plan(columns, {loc: letter for _, loc, letter, _ in columns},
+                               _required_parents(tuple(loc for _, loc in self.columns)),
+                               any(isinstance(p, int) for _, loc in self.columns for p in loc))
+        return self._plan
 
 
 def read_header(table: Table) -> Sheet:
@@ -264,45 +278,66 @@ def _cell_value(text: str) -> str:
 def build_row(sheet: Sheet, number: int, cells: list[str]) -> TableRow:
     """A row as plain case data, its values placed by their columns' paths."""
     table = sheet.table
+    plan = sheet.plan()
     tree: dict = {}
     given: dict[Loc, str] = {}
-    for col, loc in sheet.columns:
-        text = _cell_value(cells[col - 1]) if col <= len(cells) else ""
+    width = len(cells)
+    for index, loc, letter, kind in plan.columns:
+        if index >= width:
+            continue
+        text = cells[index]
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = text.strip()
         if not text:
             continue
-        letter = column_letter(col)
         given[loc] = letter
-        value: Any = text
-        shape = _leaf_shape(loc)
-        if shape[0] == "list":
-            value = _lines(text, ids=loc[-1] in _ID_LISTS)
         node = tree
-        for part, nxt in zip(loc, loc[1:]):
+        for part in loc[:-1]:
             node = node.setdefault(part, {})
-        node[loc[-1]] = value
-    for _, loc in sheet.columns:
-        _required_sections(tree, loc)
+        node[loc[-1]] = text if kind is None else _lines(text, ids=kind)
+    for section in plan.required:
+        node = tree
+        for part in section:
+            node = node.setdefault(part, {})
     renumbered: dict[Loc, int] = {}
-    data = _as_lists(tree, (), renumbered)
-    columns = {loc: column_letter(col) for col, loc in sheet.columns}
+    data = _as_lists(tree, (), renumbered) if plan.has_lists else tree
     digest = hashlib.sha256(repr((str(table.path), table.sheet, cells)).encode("utf-8", "surrogatepass")).hexdigest()
     return TableRow(path=table.path, number=number, label=table.row_label(number), prefix=table.prefix,
-                    data=data, cells=given, columns=columns, renumbered=renumbered, sha256=digest)
+                    data=data, cells=given, columns=plan.letters, renumbered=renumbered, sha256=digest)
 
 
-def _required_sections(tree: dict, loc: Loc) -> None:
-    """A required section whose cells are all empty is there, empty, so the row's error
-    names the field it lacks (``client.name``), not the whole section."""
-    model, node = Case, tree
-    for part in loc[:-1]:
-        info = model.model_fields.get(part) if isinstance(part, str) else None
-        shape = _shape(info.annotation) if info is not None else ("scalar",)
-        if info is None or not info.is_required() or shape[0] != "model":
-            return
-        node = node.setdefault(part, {})
-        model = shape[1]
+@dataclass(frozen=True)
+class _Plan:
+    """What every row of a sheet shares: per column its index, path, letter and whether it
+    is a list of lines (``False``) or of ids (``True``) or a single value (``None``)."""
+
+    columns: tuple[tuple[int, Loc, str, bool | None], ...]
+    letters: dict[Loc, str]
+    required: tuple[Loc, ...]
+    has_lists: bool  # entry numbers in some path: maps keyed by numbers become lists
 
 
+@functools.cache
+def _required_parents(columns: tuple[Loc, ...]) -> tuple[Loc, ...]:
+    """The required sections (``client``) the sheet has columns for. A row whose cells
+    for one are all empty still has it, empty, so the row's error names the field it
+    lacks (``client.name``), not the whole section."""
+    out: dict[Loc, None] = {}
+    for loc in columns:
+        model, prefix = Case, ()
+        for part in loc[:-1]:
+            info = model.model_fields.get(part) if isinstance(part, str) else None
+            shape = _shape(info.annotation) if info is not None else ("scalar",)
+            if info is None or not info.is_required() or shape[0] != "model":
+                break
+            prefix += (part,)
+            out[prefix] = None
+            model = shape[1]
+    return tuple(out)
+
+
+@functools.cache
 def _leaf_shape(loc: Loc) -> tuple:
     shape: tuple = ("model", Case)
     for part in loc:
@@ -310,19 +345,18 @@ def _leaf_shape(loc: Loc) -> tuple:
     return shape
 
 
-def _as_lists(node: Any, loc: Loc, renumbered: dict[Loc, int]) -> Any:
+def _as_lists(node: dict, loc: Loc, renumbered: dict[Loc, int]) -> Any:
     """Maps keyed by entry numbers become lists, in number order and without gaps; each
     entry remembers its number in the sheet for error messages."""
-    if not isinstance(node, dict):
-        return node
-    if node and all(isinstance(k, int) for k in node):
+    if node and isinstance(next(iter(node)), int):
         out = []
         for new, old in enumerate(sorted(node)):
             if new != old:
                 renumbered[loc + (new,)] = old
-            out.append(_as_lists(node[old], loc + (new,), renumbered))
+            value = node[old]
+            out.append(_as_lists(value, loc + (new,), renumbered) if type(value) is dict else value)
         return out
-    return {k: _as_lists(v, loc + (k,), renumbered) for k, v in node.items()}
+    return {k: _as_lists(v, loc + (k,), renumbered) if type(v) is dict else v for k, v in node.items()}
 
 
 def table_rows(path: str | Path, *, sheet: str | None = None) -> list[TableRow]:

@@ -75,7 +75,41 @@ def validate_case(source: Located) -> LoadedCase:
     case = _validate(Case, source, what="case file")
     loaded = LoadedCase(case=case, source=source)
     _check_observations_in_period(loaded)
-    return loaded
+    return _with_observation_files(loaded)
+
+
+def _with_observation_files(loaded: LoadedCase) -> LoadedCase:
+    """Add the observations each request reads from its ``observations_file``."""
+    requests = loaded.case.preservation or []
+    if not any(r.observations_file for r in requests):
+        return loaded
+    from .observations import read_observations, resolve
+
+    errors: list[CaseFileError] = []
+    updated = []
+    for i, request in enumerate(requests):
+        if not request.observations_file:
+            updated.append(request)
+            continue
+        where = loaded.where("preservation", i, "observations_file")
+        try:
+            path = resolve(loaded.path.parent, request.observations_file, where)
+            found = read_observations(path, where)
+        except CaseFileError as exc:
+            errors.extend(exc.errors if isinstance(exc, ValidationErrors) else [exc])
+            continue
+        start, end = request.period.start, request.period.end
+        for obs, line in found:
+            local_day, utc_day = obs.at.date(), obs.at.astimezone(dt.timezone.utc).date()
+            if not (start <= local_day <= end or start <= utc_day <= end):
+                errors.append(CaseFileError(
+                    f"observation falls outside the period ({start.isoformat()} to {end.isoformat()})",
+                    file=path, line=line, field="at"))
+        updated.append(request.model_copy(update={"observations": list(request.observations)
+                                                  + [obs for obs, _ in found]}))
+    if errors:
+        raise errors[0] if len(errors) == 1 else ValidationErrors(errors)
+    return LoadedCase(case=loaded.case.model_copy(update={"preservation": updated}), source=loaded.source)
 
 
 def load_firm(path: str | Path) -> LoadedFirm:

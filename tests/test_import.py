@@ -358,3 +358,15 @@ def test_batch_of_a_table_with_a_bad_header_writes_nothing(tmp_path):
     assert result.exit_code == 1
     assert f"error: {table}:D1 client.nmae: unknown field 'client.nmae'; did you mean 'client.name'?" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_a_long_import_reports_its_progress(tmp_path):
+    rows = [f'2026-{i:04d},CA,,Client {i},"{i} Elm St\nSacramento, CA",,,,,' for i in range(1, 121)]
+    table = csv_file(tmp_path, rows)
+    seen: list[tuple[str, int, int]] = []
+    import_table(table, tmp_path / "cases", on_progress=lambda *event: seen.append(event))
+    checking = [e for e in seen if e[0] == "checking"]
+    writing = [e for e in seen if e[0] == "writing"]
+    assert [e[1] for e in checking] == list(range(1, 121)) and {e[2] for e in checking} == {120}
+    assert [e[1] for e in writing] == list(range(1, 121))
+    assert len(list((tmp_path / "cases").glob("*.yaml"))) == 120

@@ -23,8 +23,14 @@ demo: $(STAMP)
 	# marked draft (DRAFT in every header, each gap marked); one that is renders client-ready.
 	$(VENV)/bin/drafting batch advisory examples/cases --out out/advisory --force --draft
 	$(VENV)/bin/drafting batch preservation $$(grep -l '^preservation:' examples/cases/*.yaml) --out out/preservation --force
+	# The spreadsheet path: a client list as case files, letters straight from the sheet,
+	# and the preservation deadlines as a calendar.
+	$(VENV)/bin/drafting import examples/clients.csv --out out/imported --force
+	$(VENV)/bin/drafting batch advisory examples/clients.csv --out out/from-sheet --force
+	$(VENV)/bin/drafting calendar examples/cases examples/clients.csv --out out/deadlines.ics --force
 	@echo
-	@echo "The documents are in $(CURDIR)/out/ (engagement/, advisory/, preservation/)."
+	@echo "The documents are in $(CURDIR)/out/ (engagement/, advisory/, preservation/, from-sheet/);"
+	@echo "the case files imported from examples/clients.csv in out/imported/, the deadlines in out/deadlines.ics."
 
 test: $(STAMP)
 	$(PY) -m pytest -q

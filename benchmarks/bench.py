@@ -4,10 +4,14 @@ them with the floor (unzip + re-zip the template N times).
     .venv/bin/python benchmarks/bench.py            # N=200
     .venv/bin/python benchmarks/bench.py --n 500 --repeat 5
     .venv/bin/python benchmarks/bench.py --rss      # also peak memory for 100 and 2,000 cases
+    .venv/bin/python benchmarks/bench.py --n 50 --sheet-n 2000   # mostly the spreadsheet comparison
 
 (a) a plain docxtpl loop: a new DocxTemplate, render(autoescape=True), save, per case;
 (b) our Renderer in this process; (c) `drafting batch advisory <folder> --jobs 2` as a
-subprocess, wall time including process start. Every case is fictional.
+subprocess, wall time including process start. Then the same batch of --sheet-n cases
+from YAML files, from one CSV and from one XLSX, with the time to read each sheet: the
+sheet's batch should cost no more than the YAML batch plus reading the sheet. Every case
+is fictional.
 """
 
 from __future__ import annotations
@@ -157,6 +161,84 @@ def batch_command(folder: Path, out: Path, jobs: int, templates: Path | None) ->
     return proc
 
 
+# --------------------------------------------------------------------------- spreadsheets
+
+
+def _flatten(data, prefix: str = "") -> dict[str, str]:
+    """A case's plain data as spreadsheet columns: ``charges.0.offense``, lines joined."""
+    out: dict[str, str] = {}
+    if isinstance(data, dict):
+        for key, value in data.items():
+            out.update(_flatten(value, f"{prefix}{key}."))
+    elif isinstance(data, list) and data and isinstance(data[0], dict):
+        for i, value in enumerate(data):
+            out.update(_flatten(value, f"{prefix}{i}."))
+    elif isinstance(data, list):
+        out[prefix[:-1]] = "\n".join(data)
+    else:
+        out[prefix[:-1]] = data
+    return out
+
+
+def make_sheets(cases: list[Path], folder: Path) -> tuple[Path, Path]:
+    """The same cases as one CSV and one XLSX (a row per case) in ``folder``."""
+    import csv
+
+    import openpyxl
+
+    from drafting.yamlio import load_yaml
+
+    rows = [_flatten(load_yaml(case).data) for case in cases]
+    header = list(dict.fromkeys(k for row in rows for k in row))
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "firm.yaml").write_text(FIRM_YAML, encoding="utf-8")
+    csv_path, xlsx_path = folder / "cases.csv", folder / "cases.xlsx"
+    with open(csv_path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        writer.writerows([row.get(k, "") for k in header] for row in rows)
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Cases")
+    sheet.append(header)
+    for row in rows:
+        sheet.append([row.get(k) for k in header])
+    book.save(xlsx_path)
+    return csv_path, xlsx_path
+
+
+def read_sheet_seconds(path: Path) -> float:
+    """Seconds to read a sheet into rows (``importer.table_rows``, openpyxl's import
+    included), in a fresh process that has imported drafting's models already."""
+    code = ("import sys, time\nfrom drafting.importer import table_rows\n"
+            "t = time.perf_counter(); rows = table_rows(sys.argv[1]); print(time.perf_counter() - t)")
+    proc = subprocess.run([sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE, text=True, check=True)
+    return float(proc.stdout.strip())
+
+
+def sheet_comparison(cases_dir: Path, work: Path, n: int, jobs: int, repeat: int) -> None:
+    """Batching n rows of a CSV and of an XLSX against batching the same n YAML files."""
+    yaml_dir = work / "sheet-cases"
+    cases = make_cases(yaml_dir, n, seed=7)
+    csv_path, xlsx_path = make_sheets(cases, work / "sheets")
+    ways = {
+        "yaml": lambda out: batch_command(yaml_dir, out, jobs, None),
+        "csv": lambda out: batch_command(csv_path, out, jobs, None),
+        "xlsx": lambda out: batch_command(xlsx_path, out, jobs, None),
+    }
+    best = best_of_rounds(ways, work / "o", repeat)
+    read = {"csv": min(read_sheet_seconds(csv_path) for _ in range(repeat)),
+            "xlsx": min(read_sheet_seconds(xlsx_path) for _ in range(repeat))}
+    print(f"\nspreadsheets: {n} cases, `drafting batch advisory --jobs {jobs}` (best of {repeat})")
+    print(f"{'input':<28} {'seconds':>8} {'read the sheet':>15} {'ratio':>7}")
+    t_yaml = best["yaml"][0]
+    print(f"{f'{n} YAML files':<28} {t_yaml:>8.3f}")
+    for key in ("csv", "xlsx"):
+        wall = best[key][0]
+        ratio = wall / (t_yaml + read[key])
+        print(f"{f'one .{key} of {n} rows':<28} {wall:>8.3f} {read[key]:>15.3f} {ratio:>7.2f}")
+    print("ratio = sheet batch / (YAML batch + reading the sheet)   (target <= 1.00)")
+
+
 # --------------------------------------------------------------------------- timing
 
 
@@ -265,6 +347,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--templates", type=Path, default=None, help="templates folder (default: bundled)")
     parser.add_argument("--rss", action="store_true", help="also peak memory of a 100- and a 2,000-case batch")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--sheet-n", type=int, default=2000,
+                        help="cases in the spreadsheet comparison (default 2000; 0 skips it)")
     args = parser.parse_args(argv)
 
     sys.path.insert(0, str(ROOT))
@@ -311,6 +395,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"a / c     = {t_a / t_c:.1f}   (target >= 5){note}")
         print(f"b / floor = {t_b / t_floor:.2f}")
         print(f"load average at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+        if args.sheet_n:
+            sheet_comparison(cases_dir, work, args.sheet_n, args.jobs, min(args.repeat, 2))
 
         if args.rss:
             print(f"\npeak memory of `drafting batch --jobs {args.jobs}`:")

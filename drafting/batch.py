@@ -90,13 +90,24 @@ class BatchInterrupted(KeyboardInterrupt):
 # ------------------------------------------------------------------------ inputs
 
 
-def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
-    """Case files in the order given; a folder means its ``*.yaml`` (sorted, not ``firm.yaml``).
+def expand_inputs(inputs: Iterable[str | Path]) -> list:
+    """Case files in the order given; a folder means its ``*.yaml`` (sorted, not ``firm.yaml``);
+    a spreadsheet (``.csv``, ``.xlsx``) means its rows, each a case (``importer.TableRow``).
     A file named twice (or through a link) counts once."""
-    out: list[Path] = []
+    from .table import is_table
+
+    out: list = []
     seen: set = set()
     for item in inputs:
         path = Path(item)
+        if is_table(path) and not path.is_dir():
+            from .importer import table_rows
+
+            key = os.path.abspath(path)
+            if key not in seen:
+                seen.add(key)
+                out.extend(table_rows(path))  # a bad header fails the batch before anything runs
+            continue
         if path.is_dir():
             with os.scandir(path) as entries:
                 found = sorted(path / e.name for e in entries if e.name.endswith((".yaml", ".yml"))
@@ -178,7 +189,7 @@ def _run_batch(kind, cases, ahead, *, out_dir, jobs, letter_date, firm_path, tem
             raise UsageError(f"--date: {exc}") from None
     prepare_out_dir(out_dir)
 
-    outcomes: list[CaseOutcome] = [CaseOutcome(index=i, case=str(p)) for i, p in enumerate(cases)]
+    outcomes: list[CaseOutcome] = [CaseOutcome(index=i, case=getattr(p, "label", str(p))) for i, p in enumerate(cases)]
     tracker = _Tracker(len(cases), on_progress)
     stop = _StopFlag()
     settings_args = (kind, out_dir, letter_date, force, templates_dir, firm_path, draft)
@@ -255,7 +266,7 @@ class _Tracker:
 def _run_in_process(cases, settings_args, jobs, stop, tracker, ahead) -> Iterator[CaseOutcome]:
     settings = Settings(*settings_args, stop=stop)
     tracker.start()
-    yield from run_cases(settings, ((index, str(case)) for index, case in enumerate(cases)))
+    yield from run_cases(settings, ((index, _case_item(case)) for index, case in enumerate(cases)))
 
 
 def _run_in_pool(cases, settings_args, jobs, stop, tracker, ahead) -> Iterator[CaseOutcome]:
@@ -328,7 +339,12 @@ def _chunks(cases: list[Path], jobs: int) -> Iterator[list[tuple[int, str]]]:
     """Small groups of cases per task: fewer round trips, still a smooth progress bar."""
     size = max(1, min(8, len(cases) // (jobs * 16)))
     for start in range(0, len(cases), size):
-        yield [(i, str(cases[i])) for i in range(start, min(start + size, len(cases)))]
+        yield [(i, _case_item(cases[i])) for i in range(start, min(start + size, len(cases)))]
+
+
+def _case_item(case):
+    """What a worker is sent for a case: a file's path, or a spreadsheet row itself (small)."""
+    return case if hasattr(case, "load") else str(case)
 
 
 def _warm_up(settings: Settings, cases: list[Path], ahead: _CompileAhead | None) -> None:
@@ -342,8 +358,9 @@ def _warm_up(settings: Settings, cases: list[Path], ahead: _CompileAhead | None)
 
     renderer = settings.renderer
     try:
-        _, template = settings.template_for(cases[0])
-        firm = renderer.firm_for(cases[0])
+        first = getattr(cases[0], "path", cases[0])  # a spreadsheet row: the sheet's own path
+        _, template = settings.template_for(first)
+        firm = renderer.firm_for(first)
         load_rules(firm.folder(firm.firm.rules))
         compiled = None
         if ahead is not None:

@@ -110,18 +110,21 @@ def _write_cases(s: Settings, planned: list[tuple[CaseOutcome, list | None]]) ->
     return [_finish_case(s, outcome, docs, [next(results) for _ in docs or ()]) for outcome, docs in planned]
 
 
-def _plan_case(s: Settings, index: int, case: str) -> tuple[CaseOutcome, list | None]:
-    """Render one case in memory: its outcome so far and the documents to write."""
-    outcome = CaseOutcome(index=index, case=case)
+def _plan_case(s: Settings, index: int, case) -> tuple[CaseOutcome, list | None]:
+    """Render one case in memory: its outcome so far and the documents to write. ``case``
+    is a file's path or a spreadsheet row (``importer.TableRow``)."""
+    row = case if hasattr(case, "load") else None
+    outcome = CaseOutcome(index=index, case=row.label if row else case)
     if s.stop.is_set():
         return outcome, None
-    path = Path(case)
+    path = Path(case) if row is None else row.path
     try:
-        outcome.case_sha256 = sha256_file(path)
+        outcome.case_sha256 = sha256_file(path) if row is None else row.sha256
     except OSError:
         pass  # loading the case reports it properly
     try:
-        docs, existing = s.renderer.plan_case(s.kind, path, out_dir=s.out_dir, letter_date=s.letter_date,
+        source = path if row is None else row.load()
+        docs, existing = s.renderer.plan_case(s.kind, source, out_dir=s.out_dir, letter_date=s.letter_date,
                                               force=s.force, skip_existing=True)
     except Exception as exc:  # noqa: BLE001 - recorded, the batch goes on
         _record_failure(outcome, exc, case)
@@ -150,7 +153,7 @@ def _finish_case(s: Settings, outcome: CaseOutcome, docs: list | None, errors: l
             outcome.status = WRITTEN
     if outcome.status != FAILED or outcome.skipped:
         try:
-            outcome.firm, outcome.template = s.template_for(Path(outcome.case))
+            outcome.firm, outcome.template = s.template_for(Path(outcome.case))  # a row: its sheet's folder
         except (DraftingError, OSError):
             pass
     return outcome

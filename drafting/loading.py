@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import CaseFileError, UnknownIdError, ValidationErrors
 from .models import Case, Firm
-from .yamlio import Located, dotted, load_yaml
+from .yamlio import Located, load_yaml
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class LoadedCase:
 
     def where(self, *loc: str | int, key: bool = False) -> dict[str, Any]:
         """``file``, ``line``, ``col`` and ``field`` for a dotted location in this case."""
-        return {**self.source.where(loc, key=key), "field": dotted(loc) or None}
+        return {**self.source.where(loc, key=key), "field": self.source.field_name(loc) or None}
 
 
 @dataclass(frozen=True)
@@ -67,11 +67,49 @@ class LoadedFirm:
 
 def load_case(path: str | Path) -> LoadedCase:
     """Load and validate a case file; raises ``CaseFileError`` naming file, line and field."""
-    source = load_yaml(path)
+    return validate_case(load_yaml(path))
+
+
+def validate_case(source: Located) -> LoadedCase:
+    """Validate plain case data (from a YAML file or a spreadsheet row) into a case."""
     case = _validate(Case, source, what="case file")
     loaded = LoadedCase(case=case, source=source)
     _check_observations_in_period(loaded)
-    return loaded
+    return _with_observation_files(loaded)
+
+
+def _with_observation_files(loaded: LoadedCase) -> LoadedCase:
+    """Add the observations each request reads from its ``observations_file``."""
+    requests = loaded.case.preservation or []
+    if not any(r.observations_file for r in requests):
+        return loaded
+    from .observations import read_observations, resolve
+
+    errors: list[CaseFileError] = []
+    updated = []
+    for i, request in enumerate(requests):
+        if not request.observations_file:
+            updated.append(request)
+            continue
+        where = loaded.where("preservation", i, "observations_file")
+        try:
+            path = resolve(loaded.path.parent, request.observations_file, where)
+            found = read_observations(path, where)
+        except CaseFileError as exc:
+            errors.extend(exc.errors if isinstance(exc, ValidationErrors) else [exc])
+            continue
+        start, end = request.period.start, request.period.end
+        for obs, line in found:
+            local_day, utc_day = obs.at.date(), obs.at.astimezone(dt.timezone.utc).date()
+            if not (start <= local_day <= end or start <= utc_day <= end):
+                errors.append(CaseFileError(
+                    f"observation falls outside the period ({start.isoformat()} to {end.isoformat()})",
+                    file=path, line=line, field="at"))
+        updated.append(request.model_copy(update={"observations": list(request.observations)
+                                                  + [obs for obs, _ in found]}))
+    if errors:
+        raise errors[0] if len(errors) == 1 else ValidationErrors(errors)
+    return LoadedCase(case=loaded.case.model_copy(update={"preservation": updated}), source=loaded.source)
 
 
 def load_firm(path: str | Path) -> LoadedFirm:
@@ -125,7 +163,7 @@ def _kind(value: object) -> str:
 def _locate(err: dict, model: type[BaseModel], source: Located) -> CaseFileError:
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     kind = err["type"]
-    field = dotted(loc) or None
+    field = source.field_name(loc) or None
     if kind == "extra_forbidden":
         known = _known_keys(model, loc[:-1])
         message = f"unknown key {loc[-1]!r}"
@@ -136,9 +174,7 @@ def _locate(err: dict, model: type[BaseModel], source: Located) -> CaseFileError
             message += f"; known keys here: {', '.join(known)}"
         return CaseFileError(message, field=field, **source.where(loc, key=True))
     if kind == "missing":
-        parent = loc[:-1]
-        where = source.where(parent, key=True) if parent else {"file": source.path, "line": 1, "col": 1}
-        return CaseFileError("required field is missing", field=field, **where)
+        return CaseFileError("required field is missing", field=field, **source.where_missing(loc))
     message = _message(err)
     return CaseFileError(message, field=field, **source.where(loc))
 

@@ -252,6 +252,7 @@ class PreservationRequest(Model):
     account: Text | None = None
     period: Period
     observations: Annotated[list[Observation], BeforeValidator(_none_is_empty)] = []
+    observations_file: Text | None = None  # a CSV next to the case: ip, port, at, software
     items: list[Text] | None = None
     respond_within_days: Annotated[int, Field(ge=1, le=365)] = 10
 

@@ -47,6 +47,19 @@ class Located:
                 return {"file": self.path, "line": 1, "col": 1}
             loc = loc[:-1]
 
+    def where_missing(self, loc: Path_) -> dict[str, Any]:
+        """Where to point for a required field that is not there: its parent's key."""
+        parent = tuple(loc)[:-1]
+        return self.where(parent, key=True) if parent else {"col": 1, **self.whole()}
+
+    def whole(self) -> dict[str, Any]:
+        """Where to point for the case as a whole (a section it lacks)."""
+        return {"file": self.path, "line": 1}
+
+    def field_name(self, loc: Path_) -> str:
+        """The field as the user wrote its path (``preservation[0].recipient.kind``)."""
+        return dotted(loc)
+
 
 def dotted(loc: Path_) -> str:
     """``("preservation", 0, "recipient", "kind")`` -> ``preservation[0].recipient.kind``."""

@@ -62,8 +62,7 @@ class Kind:
                 raise CaseFileError(
                     f"this case has no {section}: section, which the {self.name} kind needs "
                     f"(see `drafting new` for a commented example)",
-                    file=loaded.path,
-                    line=1,
+                    **loaded.source.whole(),
                     field=section,
                 )
 

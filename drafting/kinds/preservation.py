@@ -50,7 +50,7 @@ def build(inputs: Inputs) -> list[Letter]:
             items=[to_record(f"{path}.items[{j}]", {"id": it.id, "text": it.text, "citation": it.citation})
                    for j, it in enumerate(items)],
             respond_within_days=request.respond_within_days,
-            respond_by=inputs.letter_date + dt.timedelta(days=request.respond_within_days),
+            respond_by=respond_by(inputs.letter_date, request),
         )
         name = slug(request.recipient.name, what="recipient name",
                     where=inputs.loaded.where("preservation", i, "recipient", "name"))
@@ -61,6 +61,12 @@ def build(inputs: Inputs) -> list[Letter]:
                               title=f"Preservation request ({KIND_LABELS[kind].lower()})",
                               index=i))
     return letters
+
+
+def respond_by(letter_date: dt.date, request) -> dt.date:
+    """The date a request asks the recipient to confirm by (the letter prints it; ``drafting
+    calendar`` puts it in the calendar: one computation for both)."""
+    return letter_date + dt.timedelta(days=request.respond_within_days)
 
 
 def _items(inputs: Inputs, i: int, request):

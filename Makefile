@@ -26,7 +26,7 @@ demo: $(STAMP)
 	# The spreadsheet path: a client list as case files, letters straight from the sheet,
 	# and the preservation deadlines as a calendar.
 	$(VENV)/bin/drafting import examples/clients.csv --out out/imported --force
-	$(VENV)/bin/drafting batch advisory examples/clients.csv --out out/from-sheet --force
+	$(VENV)/bin/drafting batch advisory examples/clients.csv --out out/from-sheet --force --draft
 	$(VENV)/bin/drafting calendar examples/cases examples/clients.csv --out out/deadlines.ics --force
 	@echo
 	@echo "The documents are in $(CURDIR)/out/ (engagement/, advisory/, preservation/, from-sheet/);"

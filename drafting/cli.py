@@ -360,13 +360,14 @@ def verify(
     date: Optional[str] = DateOpt,
     firm: Optional[Path] = FirmOpt,
     templates: Optional[Path] = TemplatesOpt,
+    draft: bool = DraftOpt,
 ) -> None:
     """Render in memory and compare each letter with its approved copy; exit 0 same,
     1 with each difference, 2 when an approved copy is missing."""
     from .verify import DIFFERENT, MISSING, WRITTEN, verify_cases
 
     report = verify_cases(kind, cases, golden, update=update, letter_date=date, firm_path=firm,
-                          templates_dir=templates)
+                          templates_dir=templates, draft=draft)
     for v in report.verdicts:
         if v.status == DIFFERENT:
             _say(f"different: {v.approved} ({v.case})")

@@ -58,6 +58,7 @@ def verify_cases(
     letter_date: object = None,
     firm_path: str | Path | None = None,
     templates_dir: str | Path | None = None,
+    draft: bool = False,
 ) -> VerifyReport:
     """Compare every letter the cases give for ``kind`` with ``golden_dir/<its name>``.
 
@@ -73,7 +74,7 @@ def verify_cases(
     golden_dir = Path(golden_dir)
     if not update and not golden_dir.is_dir():
         raise UsageError(f"--golden {golden_dir}: no such folder (create the approved copies with --update)")
-    renderer = Renderer(templates_dir=templates_dir, firm_path=firm_path)
+    renderer = Renderer(templates_dir=templates_dir, firm_path=firm_path, draft=draft)
     report = VerifyReport()
     for case in expand_inputs(cases):
         label = getattr(case, "label", str(case))

@@ -61,7 +61,7 @@ def test_each_row_becomes_a_case_file_that_says_what_the_sheet_said(tmp_path):
     assert second.matter.stage == "investigation"  # the default, as in a file that omits it
     assert second.charges[0].statute == "Tex. Penal Code § 43.26"
     # and the letter is written from it like from any case file
-    docs = Renderer().documents("advisory", tmp_path / "cases" / "2026-0301.yaml", out_dir=tmp_path / "out",
+    docs = Renderer(draft=True).documents("advisory", tmp_path / "cases" / "2026-0301.yaml", out_dir=tmp_path / "out",
                                 letter_date="2026-11-28")
     assert "Ana Díaz & <Sons>" in text_of(docs[0].data)
 
@@ -320,7 +320,7 @@ def test_rows_for_batch_carry_their_cells(tmp_path):
 def test_batch_reads_the_table_directly_and_fails_by_row(tmp_path):
     rows = GOOD_ROWS + ["2026-0303,CA,charged,Cy,1 B St,us-2252a-posession,,,,", "2026-0304,CA,,,1 B St,,,,,"]
     table = csv_file(tmp_path, rows)
-    result = run("batch", "advisory", str(table), "--out", str(tmp_path / "out"), "--date", "2026-11-28",
+    result = run("batch", "advisory", str(table), "--out", str(tmp_path / "out"), "--date", "2026-11-28", "--draft",
                  "--jobs", "2")
     assert result.exit_code == 1
     assert sorted(p.name for p in (tmp_path / "out").glob("*.docx")) == ["2026-0301-advisory.docx",
@@ -342,8 +342,10 @@ def test_batching_a_table_gives_the_letters_its_imported_case_files_give(tmp_pat
     from drafting.batch import run_batch
 
     for jobs in (1, 2):
-        run_batch("advisory", [table], out_dir=tmp_path / f"from-table-{jobs}", jobs=jobs, letter_date="2026-11-28")
-    run_batch("advisory", [tmp_path / "cases"], out_dir=tmp_path / "from-yaml", jobs=1, letter_date="2026-11-28")
+        run_batch("advisory", [table], out_dir=tmp_path / f"from-table-{jobs}", jobs=jobs, letter_date="2026-11-28",
+                  draft=True)
+    run_batch("advisory", [tmp_path / "cases"], out_dir=tmp_path / "from-yaml", jobs=1, letter_date="2026-11-28",
+              draft=True)
     names = sorted(p.name for p in (tmp_path / "from-yaml").glob("*.docx"))
     assert names == ["2026-0301-advisory.docx", "2026-0302-advisory.docx"]
     for name in names:

@@ -25,7 +25,7 @@ def firm_repo(tmp_path: Path) -> Path:
     (repo / "cases").mkdir(parents=True)
     firm = (EXAMPLES / "firm.yaml").read_text(encoding="utf-8")
     (repo / "firm.yaml").write_text(firm.rstrip("\n") + "\ntemplates: ./templates\n", encoding="utf-8")
-    make_template(repo / "templates", "advisory", BODY)
+    make_template(repo / "templates", "engagement", BODY)
     for name in ("ca-ortiz.yaml", "tx-nguyen.yaml"):
         shutil.copy(EXAMPLES / "cases" / name, repo / "cases" / name)
     return repo
@@ -39,13 +39,13 @@ def test_missing_approved_copies_exit_2_and_update_writes_them(tmp_path):
     repo = firm_repo(tmp_path)
     golden = repo / "approved"
     golden.mkdir()
-    result = run("advisory", repo / "cases", "--golden", golden, "--date", "2026-11-28")
+    result = run("engagement", repo / "cases", "--golden", golden, "--date", "2026-11-28")
     assert result.exit_code == 2, result.output
-    assert f"missing: {golden}/2026-0142-advisory.docx has no approved copy" in result.output
-    result = run("advisory", repo / "cases", "--golden", golden, "--date", "2026-11-28", "--update")
+    assert f"missing: {golden}/2026-0142-engagement.docx has no approved copy" in result.output
+    result = run("engagement", repo / "cases", "--golden", golden, "--date", "2026-11-28", "--update")
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in golden.iterdir()) == ["2026-0142-advisory.docx", "2026-0203-advisory.docx"]
-    result = run("advisory", repo / "cases", "--golden", golden, "--date", "2026-11-28")
+    assert sorted(p.name for p in golden.iterdir()) == ["2026-0142-engagement.docx", "2026-0203-engagement.docx"]
+    result = run("engagement", repo / "cases", "--golden", golden, "--date", "2026-11-28")
     assert result.exit_code == 0, result.output
     assert "2 same, 0 different, 0 missing" in result.output
 
@@ -53,12 +53,12 @@ def test_missing_approved_copies_exit_2_and_update_writes_them(tmp_path):
 def test_a_changed_template_is_each_difference_and_exit_1(tmp_path):
     repo = firm_repo(tmp_path)
     golden = repo / "approved"
-    assert run("advisory", repo / "cases", "--golden", golden, "--date", "2026-11-28", "--update").exit_code == 0
-    make_template(repo / "templates", "advisory", BODY[:2] + ["Matter {{ matter.id }} ({{ matter.jurisdiction }})."]
+    assert run("engagement", repo / "cases", "--golden", golden, "--date", "2026-11-28", "--update").exit_code == 0
+    make_template(repo / "templates", "engagement", BODY[:2] + ["Matter {{ matter.id }} ({{ matter.jurisdiction }})."]
                   + BODY[3:])
-    result = run("advisory", repo / "cases", "--golden", golden, "--date", "2026-11-28")
+    result = run("engagement", repo / "cases", "--golden", golden, "--date", "2026-11-28")
     assert result.exit_code == 1
-    assert f"different: {golden}/2026-0142-advisory.docx ({repo}/cases/ca-ortiz.yaml)" in result.output
+    assert f"different: {golden}/2026-0142-engagement.docx ({repo}/cases/ca-ortiz.yaml)" in result.output
     assert "  -Matter 2026-0142 in California." in result.output
     assert "  +Matter 2026-0142 (CA)." in result.output
     assert "  -Matter 2026-0203 in Texas." in result.output
@@ -73,12 +73,12 @@ def test_a_case_without_a_date_or_that_fails_is_an_error_naming_it(tmp_path):
         matter: {id: "2026-0999", jurisdiction: CA}
         client: {name: Ana, address: ["1 A St"]}
         """), encoding="utf-8")
-    result = run("advisory", case, "--golden", golden, "--update")
+    result = run("engagement", case, "--golden", golden, "--update")
     assert result.exit_code == 1
     assert f"error: {case}:1 date: has no date: and no --date was given" in result.output
     case.write_text(case.read_text().replace("jurisdiction: CA", "jurisdiction: ZZ"), encoding="utf-8")
     golden.mkdir()
-    result = run("advisory", case, "--golden", golden, "--date", "2026-11-28")
+    result = run("engagement", case, "--golden", golden, "--date", "2026-11-28")
     assert result.exit_code == 1
     assert f"error: {case}:1:41 matter.jurisdiction: unknown jurisdiction 'ZZ'" in result.output
 
@@ -86,7 +86,7 @@ def test_a_case_without_a_date_or_that_fails_is_an_error_naming_it(tmp_path):
 def test_the_readme_pytest_example_runs(tmp_path, monkeypatch):
     """The example in README.md ("Approved letters in the firm's repository"), as a firm would run it."""
     repo = firm_repo(tmp_path)
-    assert run("advisory", repo / "cases", "--golden", repo / "approved", "--date", "2026-11-28",
+    assert run("engagement", repo / "cases", "--golden", repo / "approved", "--date", "2026-11-28",
                "--update").exit_code == 0
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     start = readme.index("# tests/test_letters.py")
@@ -97,5 +97,5 @@ def test_the_readme_pytest_example_runs(tmp_path, monkeypatch):
     import pytest as _pytest
 
     assert _pytest.main(["-q", "-p", "no:cacheprovider", str(repo / "tests")]) == 0
-    make_template(repo / "templates", "advisory", BODY[:3])  # the signature dropped by an edit
+    make_template(repo / "templates", "engagement", BODY[:3])  # the signature dropped by an edit
     assert _pytest.main(["-q", "-p", "no:cacheprovider", str(repo / "tests")]) == 1

@@ -132,6 +132,9 @@ def _state_section(c: Composer, state, charges: list[Charge]):
     if any(ch.offense is not None and ch.offense.jurisdiction != state.code for ch in charges):
         paragraphs.append(c.fact(state, "out_of_state"))
     paragraphs += [c.fact(state, extra.id) for extra in state.facts.extra]
+    if state.scheme == "level" and not c.convicted:
+        paragraphs.insert(1, c.plain(None, "Because the level is decided case by case, not by the offense alone, what "
+                                     "is presented when it is decided matters. We will prepare for that step with you."))
     return _section(f"{name} registration", _lead(c, f"{name} law"), paragraphs,
                     levels=c.level_rows(state), level_heading=_level_heading(state.scheme))
 

@@ -1,0 +1,56 @@
+"""An advisory for a client in each of the 50 states, DC, or under federal law only: a draft
+renders for every one, a client-ready letter for every one whose facts all rest on the statute,
+and the facts the letter states are the rule data's, read back from the letter."""
+
+from __future__ import annotations
+
+import pytest
+
+from drafting.advice import residence_gaps
+from drafting.errors import DraftRequired
+from drafting.rules import load_rules
+from helpers import letter, write_case
+
+BOOK = load_rules()
+CODES = sorted(BOOK.registration)
+
+CASE = """\
+date: 2026-11-28
+matter: {{id: "2026-0900", jurisdiction: {code}, stage: {stage}}}
+client: {{name: "Jordan Example", address: ["1 Main St", "Town, ST 00000"]}}
+charges: {charges}
+"""
+
+
+def _case(tmp_path, code, stage="charged"):
+    offenses = BOOK.jurisdiction(code).offenses
+    charges = f"[{{offense: {offenses[0].id}}}]" if offenses else "[]"
+    return write_case(tmp_path, CASE.format(code=code, stage=stage, charges=charges))
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_a_draft_renders_for_every_jurisdiction_and_states_its_facts(tmp_path, code):
+    text = letter("advisory", _case(tmp_path, code), draft=True).replace("\n", " ")
+    j = BOOK.jurisdiction(code)
+    for name in ("classification", "initial_registration", "failure_to_register"):
+        fact = getattr(j.facts, name)
+        if hasattr(fact, "text"):
+            assert fact.text.split(". ")[0][:60] in text, (code, name)
+    for level in j.levels:
+        assert level.label in text
+
+
+@pytest.mark.parametrize("code", [c for c in CODES if not residence_gaps(BOOK, c)])
+def test_a_client_ready_letter_renders_where_every_fact_rests_on_the_statute(tmp_path, code):
+    # no charges: the letter then needs only the jurisdiction's own facts
+    case = write_case(tmp_path, CASE.format(code=code, stage="investigation", charges="[]"))
+    text = letter("advisory", case)
+    assert "ATTORNEY REVIEW" not in text and "DRAFT" not in text
+
+
+@pytest.mark.parametrize("code", [c for c in CODES if residence_gaps(BOOK, c)][:8])
+def test_a_jurisdiction_with_gaps_is_refused_without_draft(tmp_path, code):
+    case = write_case(tmp_path, CASE.format(code=code, stage="investigation", charges="[]"))
+    with pytest.raises(DraftRequired) as exc:
+        letter("advisory", case)
+    assert {g.fact for g in exc.value.gaps} >= {g.fact for g in residence_gaps(BOOK, code) if g.jurisdiction == code}

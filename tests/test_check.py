@@ -77,15 +77,16 @@ def lines_about(output: str, path: str) -> list[str]:
 
 def test_example_cases_pass(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    result = check(*map(str, sorted((EXAMPLES / "cases").glob("*.yaml"))))
+    examples = sorted((EXAMPLES / "cases").glob("*.yaml"))
+    result = check(*map(str, examples))
     assert result.exit_code == 0, result.output
-    assert "checked 5 case file(s), 3 template(s) and the rule data: 0 error(s)" in result.output
+    assert f"checked {len(examples)} case file(s), 3 template(s) and the rule data: 0 error(s)" in result.output
     assert list(tmp_path.iterdir()) == []  # check writes nothing
 
 
 def test_a_folder_means_its_case_files(tmp_path):
     result = check(str(EXAMPLES / "cases"))
-    assert "checked 5 case file(s)" in result.output
+    assert f"checked {len(list((EXAMPLES / 'cases').glob('*.yaml')))} case file(s)" in result.output
 
 
 def _expected():

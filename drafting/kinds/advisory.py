@@ -198,9 +198,13 @@ def _what_to_do(c: Composer):
             c.plain("Do not delete anything", "Do not delete, wipe, reset, or throw away any phone, computer, "
                     "storage device, account, or file."),
         ]
-    items.append(c.plain("Ask us before you travel outside the United States",
-                         "People who must register have to give notice before international travel, and travel "
-                         "can affect your case."))
+    if c.convicted:
+        items.append(c.plain("Ask us before you travel outside the United States",
+                             "A registrant must report intended international travel in advance (see above)."))
+    else:
+        items.append(c.plain("Ask us before you travel outside the United States",
+                             "Travel abroad can affect your case, and people who must register have to report "
+                             "international travel in advance."))
     return _section("What you should do now", None, items)
 
 

@@ -265,3 +265,11 @@ def test_ordered_sorts_codes_and_folds_subsections():
                    "34 U.S.C. § 20915(b)"])
     assert got == ["8 U.S.C. § 1101", "34 U.S.C. § 20915", "34 U.S.C. § 20918", "28 C.F.R. § 72.7",
                    "Cal. Penal Code § 290.012", "Cal. Penal Code § 290.5", "In re Taylor, 60 Cal. 4th 1019 (2015)"]
+
+
+def test_the_federal_new_york_example_is_client_ready():
+    (text,) = letters("advisory", EXAMPLES / "cases" / "us-rivera.yaml").values()
+    assert not RESEARCH_NOTE.search(text)
+    assert "Because of your conviction, New York law will require you to register." in text
+    assert "Federal: Tier I: registration for 15 years" in text.replace("\n", " ").replace("| [Table Text] ", "")
+    assert "2259A" in text and "Register on time" in text

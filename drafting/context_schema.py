@@ -18,7 +18,7 @@ from .environment import Missing, Record
 from .jurisdictions import NAMES
 from .kinds.base import STAGE_LABELS
 from .kinds.engagement import EXCLUSIONS
-from .kinds.preservation import KIND_LABELS, SALUTATIONS
+from .kinds.preservation import KIND_LABELS
 
 LEAF_TYPES = ("str", "int", "bool", "date", "money", "enum")
 
@@ -164,7 +164,7 @@ def _common(kind: str, advisory: bool = False) -> dict[str, Node]:
             id=text("2026-0142"), jurisdiction=JURISDICTION, jurisdiction_name=text("California"),
             is_federal=boolean(), stage=enum(*STAGE_LABELS), stage_label=enum(*STAGE_LABELS.values()),
             court=text(optional=True), case_number=text("26FE012345", optional=True), agency=text(optional=True),
-            reference=text(),
+            reference=text(), reference_prose=text("the Superior Court of California, Case No. 26FE012345"),
         ),
         client=rec(name=text("Daniel R. Ortiz"), salutation=text("Mr. Ortiz"), address=list_of(text(), min_items=1),
                    email=text("client@example.com", optional=True)),
@@ -191,15 +191,24 @@ SCHEMAS: dict[str, Node] = {
         request=rec(
             recipient=rec(name=text("Sierra Cable Communications, LLC"), kind=enum(*KIND_LABELS),
                           kind_label=enum(*KIND_LABELS.values()), attention=text(optional=True),
-                          address=list_of(text(), min_items=1), email=text("legal@example.net", optional=True)),
-            salutation=enum(*dict.fromkeys(SALUTATIONS.values())),
+                          address=list_of(text(), min_items=1), email=text("legal@example.net", optional=True),
+                          reference=text("305A-SC-3345678", optional=True), cable_operator=boolean()),
+            salutation=text("To the Custodian of Records:"),
+            identify_client=boolean(),
             account=text("8835-1120", optional=True),
             period=rec(start=date(), end=date()),
             observations=list_of(rec(ip=text("203.0.113.45"), ip_version=enum(4, 6), port=integer(51413, optional=True),
-                                     at_utc=text("2026-09-14 10:22:10 UTC"), software=text(optional=True))),
+                                     at_utc=text("2026-09-14 10:22:10 UTC"),
+                                     at_given=text("2026-09-14 03:22:10 -07:00"), software=text(optional=True))),
             items=list_of(rec(id=text("ip-assignment-logs"), text=text(), citation=text(optional=True))),
+            asks_cgnat=boolean(),
+            authority=rec(discovery=text("Fed. R. Crim. P. 16(a)(1)(E)", optional=True),
+                          custody=text("18 U.S.C. § 3509(m)", optional=True),
+                          copies_allowed=text("Cal. Penal Code § 1054.10", optional=True),
+                          ninth_circuit=boolean()),
             respond_within_days=integer(10),
             respond_by=date(),
+            respond_by_moved=boolean(),
         ),
     ),
     "advisory": rec(

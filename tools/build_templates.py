@@ -395,10 +395,16 @@ def preservation():
             ("request.recipient.attention", "Attn: {{ request.recipient.attention }}"),
             ("for line in request.recipient.address", "{{ line }}"),
         ],
+        # A provider or network owner learns the account, the period and the addresses,
+        # never the client or the kind of case (identify_client, SPEC).
         re_lines=[
-            "Preservation of records \u2014 {{ client.name }}",
-            "{{ matter.reference }}",
-            "Matter No. {{ matter.id }}",
+            ("request.identify_client", "Preservation of records \u2014 {{ client.name }}",
+             "Preservation of records"),
+            ("request.identify_client", "{{ matter.reference }}"),
+            ('request.identify_client and matter.agency and matter.agency != request.recipient.name',
+             "Investigating agency: {{ matter.agency }}"),
+            ("request.recipient.reference", "Your reference: {{ request.recipient.reference }}"),
+            ("request.identify_client", "Our matter No. {{ matter.id }}"),
             ("request.account", "Account: {{ request.account }}"),
             "Period: {{ request.period.start|long_date }} through {{ request.period.end|long_date }}",
         ],
@@ -410,20 +416,22 @@ def preservation():
     _preservation_isp(doc)
     _preservation_government(doc)
     _preservation_third_party(doc)
-    _preservation_spoliation_and_deadline(doc)
-    signature_block(doc, "Very truly yours,")
-    copy_line(doc)
+    _preservation_request_or_notice_and_deadline(doc)
+    # a letter to someone outside the firm carries no internal cc (LETTERS.md)
+    signature_block(doc, "Very truly yours,", keep_with_next=False)
     return doc
 
 
 def _preservation_purpose(doc):
     para(doc, "Normal",
-         "This firm represents {{ client.name }}"
+         "{% if request.identify_client %}This firm represents {{ client.name }}"
          '{% if matter.stage == "investigation" %} in connection with a pending investigation'
-         "{% else %} in {{ matter.reference }}{% endif %}. We ask you to preserve, and not to "
-         "destroy, alter, or overwrite, the records described below for the period from "
-         "{{ request.period.start|long_date }} through {{ request.period.end|long_date }}. "
-         "**Please act at once.** "
+         "{% if matter.agency %} ({{ matter.agency }}){% endif %}"
+         "{% else %} in {{ matter.reference_prose }}{% endif %}."
+         "{% else %}We write on behalf of a client of this firm.{% endif %} We ask you to "
+         "preserve, and not to destroy, alter, or overwrite, the records described below for the "
+         "period from {{ request.period.start|long_date }} through "
+         "{{ request.period.end|long_date }}. **Please act at once.** "
          '{% if request.recipient.kind == "isp" or request.recipient.kind == "third-party" %}'
          "Records of this kind, such as logs of IP-address assignments, are often kept for "
          "only days or weeks before they are deleted or overwritten in the ordinary course."
@@ -434,16 +442,18 @@ def _preservation_purpose(doc):
 def _preservation_observations(doc):
     tag(doc, "{%p if request.observations %}")
     para(doc, "Lead-in",
-         "The request concerns in particular the following network activity (times in "
-         "Coordinated Universal Time, UTC):")
+         "The request concerns in particular the following network activity (each time in "
+         "Coordinated Universal Time, UTC, and as it was recorded):")
     data_table(
         doc,
-        [("IP address", 2.1), ("Port", 0.8), ("Date and time (UTC)", 2.0), ("Software", 1.6)],
+        [("IP address", 1.85), ("Port", 0.6), ("Time (UTC)", 1.45), ("Time as recorded", 1.6),
+         ("Software", 1.0)],
         "obs in request.observations",
         [
             "{{ obs.ip }}",
             "{% if obs.port %}{{ obs.port }}{% else %}\u2014{% endif %}",
             "{{ obs.at_utc }}",
+            "{{ obs.at_given }}",
             "{% if obs.software %}{{ obs.software }}{% else %}\u2014{% endif %}",
         ],
     )
@@ -452,18 +462,10 @@ def _preservation_observations(doc):
 
 
 def _preservation_items(doc):
-    para(doc, "Lead-in",
-         "For the whole period{% if request.account %} and for account {{ request.account }}"
-         "{% endif %}, please preserve:")
+    para(doc, "Lead-in", "For the whole period, please preserve:")
     tag(doc, '{%p for item in request["items"] %}')  # not request.items: dict.items
-    # Rule 16 and the federal P2P cases are authority only in a federal matter; an
-    # ISP's or network owner's items cite statutes that bind them in any matter.
-    p = para(doc, "Numbered Item", "{{ item.text }}")
-    p.add_run('{% if item.citation and (matter.is_federal or request.recipient.kind == "isp" '
-              'or request.recipient.kind == "third-party") %}')
-    p.add_run().add_break()
-    p.add_run("{{ item.citation }}").style = "Citation"
-    p.add_run("{% endif %}")
+    # the builder keeps only the parts of a citation that are authority in this forum
+    cited(doc, "Numbered Item", "{{ item.text }}", "item.citation", optional=True)
     tag(doc, "{%p endfor %}")
     para(doc, "Normal",
          "This request covers records in any form, paper or electronic, including backups and "
@@ -478,34 +480,37 @@ def _preservation_isp(doc):
          "We ask only for non-content records, not for the content of any communication. The "
          "Stored Communications Act permits a provider to disclose such records about a "
          "subscriber to any person other than a governmental entity (18 U.S.C. "
-         "\u00a7 2702(c)(6)). A subpoena or court order for the records will follow; until it "
-         "arrives, we ask only that you keep them.")
+         "\u00a7 2702(c)(6)).")
+    tag(doc, "{%p if request.recipient.cable_operator %}")
+    # 47 U.S.C. § 551 binds cable operators only; § 551(e) holds off destruction for a
+    # pending court order or subscriber request, not for a letter like this one.
     para(doc, "Normal",
-         "If you provide service as a cable operator, federal law permits disclosure of "
-         "subscriber information under a court order, with notice to the subscriber (47 U.S.C. "
-         "\u00a7 551(c)(2)(B)), and does not permit destruction of personally identifiable "
-         "information while a request or order for access to it is pending (47 U.S.C. "
-         "\u00a7 551(e)).")
+         "As a cable operator, you may disclose subscriber information under a court order, "
+         "with notice to the subscriber (47 U.S.C. \u00a7 551(c)(2)(B)). Federal law requires a "
+         "cable operator to destroy personally identifiable information once it is no longer "
+         "needed, unless a request or court order for access to it is pending (47 U.S.C. "
+         "\u00a7 551(e)). We intend to seek such an order, and ask that you keep these records "
+         "until it is served.")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if request.asks_cgnat %}")
     para(doc, "Normal",
          "If these addresses were shared through carrier-grade network address translation "
-         "(CGNAT), one public IP address may have served many customers at the same moment. "
-         "Only the source port, with the exact time, then identifies the customer. Please "
-         "preserve the port-mapping records as well as the address-assignment records.")
-    para(doc, "Normal",
-         "Please also preserve any request, subpoena, court order, or preservation request "
-         "from a law-enforcement agency concerning this account or these addresses, with your "
-         "response and any records you produced.")
+         "(CGNAT), one public IP address may have served many customers at the same moment, "
+         "and only the source port, with the exact time, identifies the customer"
+         "{% if request.observations %}; the ports are given above{% endif %}.")
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p endif %}")
 
 
 def _preservation_government(doc):
     tag(doc, '{%p if request.recipient.kind == "agency" or request.recipient.kind == "prosecutor" %}')
     para(doc, "Normal",
-         "The records listed above are material to preparing the defense and fall within the "
-         "scope of discovery{% if matter.is_federal %} (see Fed. R. Crim. P. 16(a)(1)(E)){% else %} "
-         "under the discovery law that governs this case{% endif %}. Some may be favorable to the defense, "
-         "and evidence of that kind must be disclosed (*Brady v. Maryland*, 373 U.S. 83 "
-         "(1963)).")
+         "The records listed above are material to preparing the defense and "
+         '{% if matter.stage == "investigation" %}will fall within the scope of discovery if '
+         "charges are filed{% else %}fall within the scope of discovery{% endif %}"
+         "{% if request.authority.discovery %} ({{ request.authority.discovery }}){% endif %}. "
+         "Some may be favorable to the defense, and evidence of that kind must be disclosed "
+         "(*Brady v. Maryland*, 373 U.S. 83 (1963)).")
     para(doc, "Normal",
          "The government must preserve evidence whose exculpatory value is apparent "
          "(*California v. Trombetta*, 467 U.S. 479 (1984)), and the loss of evidence that is "
@@ -515,17 +520,31 @@ def _preservation_government(doc):
          "that they be kept.")
     para(doc, "Normal",
          "This includes the records of any software used to detect file-sharing activity: its "
-         "name, version, configuration, logs, and testing. The denial of discovery about such "
+         "name, version, configuration, logs, and testing."
+         "{% if request.authority.ninth_circuit %} The denial of discovery about such "
          "software has been held an abuse of discretion (*United States v. Budziak*, 697 F.3d "
-         "1105 (9th Cir. 2012)).")
+         "1105 (9th Cir. 2012)).{% endif %}")
+    tag(doc, "{%p if request.authority.custody %}")
     para(doc, "Normal",
          "We acknowledge that material depicting a minor must remain in the care, custody, and "
-         "control of the government or the court (18 U.S.C. \u00a7 3509(m)). **We do not ask "
-         "for copies of any such material.** We ask only that it be preserved, so that the "
-         "defense can examine it at a government facility when the time comes.")
+         "control of the prosecution or the court ({{ request.authority.custody }}). **We do "
+         "not ask for copies of any such material.** We ask only that it be preserved, so that "
+         "the defense can examine it when the time comes.")
+    tag(doc, "{%p elif request.authority.copies_allowed %}")
+    para(doc, "Normal",
+         "We ask that any material depicting a minor be preserved as well. This request is for "
+         "preservation; it does not waive the defense\u2019s right to copies of such material "
+         "under {{ request.authority.copies_allowed }}.")
+    tag(doc, "{%p else %}")
+    para(doc, "Normal",
+         "We ask that any material depicting a minor be preserved as well. This request is for "
+         "preservation; it does not waive any right the defense has to examine or obtain such "
+         "material in discovery.")
+    tag(doc, "{%p endif %}")
     tag(doc, '{%p if request.recipient.kind == "prosecutor" %}')
     para(doc, "Normal",
-         "Please forward this request to the investigating agency and to every laboratory, "
+         "Please forward this request to the investigating agency"
+         "{% if matter.agency %} ({{ matter.agency }}){% endif %} and to every laboratory, "
          "task force, or other agency that holds these materials.")
     tag(doc, "{%p else %}")
     para(doc, "Normal",
@@ -539,25 +558,30 @@ def _preservation_third_party(doc):
     tag(doc, '{%p if request.recipient.kind == "third-party" %}')
     para(doc, "Normal",
          "The records of your network may show which devices were connected to it during the "
-         "period. Please preserve your router and Wi-Fi logs, the lists of connected devices "
-         "(with device names and hardware, or MAC, addresses), and the records of any guest "
-         "network. Please do not reset, replace, or discard the router, and do not change its "
+         "period. Please do not reset, replace, or discard the router, and do not change its "
          "settings in a way that would erase its logs.")
-    para(doc, "Normal",
-         "A subpoena for these records may follow. Until then, we ask only that you keep "
-         "them; you need not send us anything now.")
     tag(doc, "{%p endif %}")
 
 
-def _preservation_spoliation_and_deadline(doc):
+def _preservation_request_or_notice_and_deadline(doc):
+    # To the government: notice, on the record. To a provider or network owner: a request;
+    # a third party owes the defense no duty it could be threatened with (Temple Community
+    # Hospital v. Superior Court, 20 Cal. 4th 464 (1999)).
+    tag(doc, '{%p if request.recipient.kind == "agency" or request.recipient.kind == "prosecutor" %}')
     para(doc, "Normal",
          "This letter gives you notice that these records are relevant to a pending criminal "
          "matter. Destroying or altering relevant evidence after such notice may be treated as "
          "spoliation of evidence, and a court may impose consequences for it.")
+    tag(doc, "{%p else %}")
+    para(doc, "Normal",
+         "A subpoena or court order for these records may follow. Until then, we ask only that "
+         "you keep them; you need not send us anything now.")
+    tag(doc, "{%p endif %}")
     para(doc, "Final Paragraph",
          "**Please confirm in writing by {{ request.respond_by|long_date }} "
-         "({{ request.respond_within_days }} days from the date of this letter) that the "
-         "records described above are being preserved.** If any of them no longer exist, "
+         "({{ request.respond_within_days }} days from the date of this letter"
+         "{% if request.respond_by_moved %}, moved to the next business day{% endif %}) that "
+         "the records described above are being preserved.** If any of them no longer exist, "
          "please tell us which, and when they were deleted. Please send your confirmation to "
          "me at {{ attorney.email }}{% if attorney.phone %} or call me at "
          "{{ attorney.phone }}{% endif %}. Thank you for your prompt attention to this "

@@ -202,6 +202,17 @@ def _engagement(full, stage, fee, in_trust):
         "costs_deposit": Decimal(5000) if full else M,
         "excluded": ["an appeal", "civil forfeiture proceedings"] if full else [],
         "flat_fee_in_trust": in_trust, "ca_6148": full, "ny_part137": full,
+        "appeal_excluded": full, "appeal_deadline": "14 days after the judgment is entered" if full else M,
+        "nonrefundable": not in_trust, "earned_when": "when the trial court enters judgment",
+        "billing_increment_minutes": 6 if fee == "hourly" else M,
+        "rates": [{"role": "Associate", "rate": Decimal(300)}] if full else [],
+        "payor": {"name": "Rosa Ortiz", "relationship": "mother", "address": ["1 Main St"], "email": M}
+        if full else M,
+        "rules": {"state_name": "California" if full else M, "fee": "Cal. Rules of Prof. Conduct 1.5" if full else M,
+                  "trust": "Cal. Rules of Prof. Conduct 1.15" if full else M,
+                  "termination": "Cal. Rules of Prof. Conduct 1.16" if full else M,
+                  "payor": "Cal. Rules of Prof. Conduct 1.8.6" if full else M, "payor_consent_in_writing": full},
+        "tampering": "Cal. Penal Code § 135" if full else M, "tx_grievance": full,
     }
     return ctx
 

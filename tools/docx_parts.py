@@ -322,6 +322,8 @@ def _define_styles(doc) -> None:
     S(doc, "Salutation", after=10, keep_next=True)
     # body
     S(doc, "Section Heading", bold=True, before=8, after=6, keep_next=True, keep_lines=True, next_style="Normal")
+    # a heading that starts a page of its own (a form meant to be detached)
+    S(doc, "Page Heading", base="Section Heading", next_style="Normal").paragraph_format.page_break_before = True
     S(doc, "Item Title", bold=True, after=2, keep_next=True, next_style="Normal")
     S(doc, "Lead-in", keep_next=True)  # a paragraph that introduces a list or a table
     S(doc, "Final Paragraph", keep_next=True)  # the last body paragraph, kept with the closing
@@ -450,8 +452,8 @@ def cited(container, style: str, text: str, citation: str, *, optional: bool = F
 
 
 def letterhead_and_page_furniture(doc, addressee: str) -> None:
-    """First page: the letterhead. Later pages: addressee, date and "Page N".
-    Every page: "Page X of Y" in the footer. ``addressee`` is a Jinja expression."""
+    """First page: the letterhead. Later pages: addressee and date. Every page: "Page X
+    of Y" in the footer, the page's only number. ``addressee`` is a Jinja expression."""
     section = doc.sections[0]
 
     head = section.first_page_header
@@ -468,9 +470,7 @@ def letterhead_and_page_furniture(doc, addressee: str) -> None:
     p = later.paragraphs[0]
     p.style = "Header"
     add_runs(p, "{{ " + addressee + " }}")
-    para(later, "Header", "{{ letter_date|long_date }}")
-    p = para(later, "Header Last", "Page ")
-    add_field(p, "PAGE", "2")
+    para(later, "Header Last", "{{ letter_date|long_date }}")
 
     for footer in (section.first_page_footer, section.footer):
         p = footer.paragraphs[0]

@@ -560,8 +560,9 @@ def _preservation_observations(doc):
          "Coordinated Universal Time, UTC, and as it was recorded):")
     data_table(
         doc,
-        [("IP address", 1.85), ("Port", 0.6), ("Time (UTC)", 1.45), ("Time as recorded", 1.6),
-         ("Software", 1.0)],
+        # a UTC time fits its column on one line; IPv6 addresses and zone names may wrap
+        [("IP address", 1.5), ("Port", 0.55), ("Time (UTC)", 1.75), ("Time as recorded", 1.75),
+         ("Software", 0.95)],
         "obs in request.observations",
         [
             "{{ obs.ip }}",

@@ -35,6 +35,10 @@ STATE_RULES = {
                termination=None, payor="R. Regulating Fla. Bar 4-1.8(f)"),
 }
 # State crimes of destroying or hiding evidence, beside 18 U.S.C. § 1519 in a state matter.
+# LAW.md marks them [verify]: Fla. Stat. § 918.13 was read on flsenate.gov (2024 text,
+# Dec. 2026); the other three are cited by section only, without their penalties, pending
+# the same reading. The Texas grievance notice (Tex. Gov't Code § 81.079) is [verify] too;
+# its helpline number is the one texasbar.com gives.
 TAMPERING = {
     "CA": "Cal. Penal Code \u00a7 135",
     "NY": "N.Y. Penal Law \u00a7 215.40",

@@ -127,10 +127,15 @@ def _glyph_warnings(pdf_path: Path, case: Path) -> list[str]:
     missing = missing_glyphs(text)
     if not missing:
         return []
-    source = load_yaml(case)
+    from .errors import DraftingError
+
+    try:
+        source = load_yaml(case) if case.suffix.lower() in (".yaml", ".yml") else None
+    except DraftingError:  # a spreadsheet row, or a file gone since: name the character only
+        source = None
     out = []
     for char in missing:
-        where = _first_field_with(source.data, char, ())
+        where = _first_field_with(source.data, char, ()) if source is not None else None
         place = "in the letter"
         if where is not None:
             line, col = source.positions.get(where, (1, 1))
@@ -212,6 +217,10 @@ def batch(
         show.close()
     for path in report.pdfs:
         _say(f"wrote {path}")
+    for outcome in report.outcomes:
+        for path in outcome.pdfs:
+            for warning in _glyph_warnings(Path(path), Path(outcome.case)):
+                _err(f"warning: {warning}")
     show.summary(report)
     if report.failed:
         raise typer.Exit(1)

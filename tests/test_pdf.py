@@ -263,3 +263,22 @@ def test_render_pdf_warns_naming_the_field_whose_text_prints_as_boxes(tmp_path):
     assert (tmp_path / "out" / "2026-0900-engagement.pdf").exists()
     assert "U+13000" in result.output and "client.name" in result.output and "case.yaml:4:" in result.output
     assert "empty box" in result.output
+
+
+@needs_fontconfig
+@pytest.mark.skipif(pdf.find_soffice() is None, reason="LibreOffice is not installed")
+def test_batch_pdf_warns_too(tmp_path):
+    from typer.testing import CliRunner
+
+    from drafting.cli import app
+    from helpers import write_case
+
+    case = write_case(tmp_path, f"""\
+        date: 2026-11-28
+        matter: {{id: "2026-0901", jurisdiction: CA}}
+        client: {{name: "Bo {NO_FONT_HAS}", address: ["1 Main St"]}}
+        """)
+    result = CliRunner().invoke(app, ["batch", "advisory", str(case), "--out", str(tmp_path / "out"), "--pdf",
+                                      "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert "U+13000" in result.output and "client.name" in result.output

@@ -282,7 +282,7 @@ class PreservationRequest(Model):
     account: Text | None = None
     period: Period
     observations: Annotated[list[Observation], BeforeValidator(_none_is_empty)] = []
-    items: list[Text] | None = None
+    items: Annotated[list[Text], Field(min_length=1)] | None = None  # [] would leave "please preserve:" bare
     respond_within_days: Annotated[int, Field(ge=1, le=365)] = 10
     identify_client: bool | None = None
 

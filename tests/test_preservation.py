@@ -321,3 +321,11 @@ def test_federal_rule_16_only_in_a_federal_matter(tmp_path):
     federal = letter("preservation", make(tmp_path / "f", kind="prosecutor", jurisdiction="US"))
     assert "Fed. R. Crim. P. 16" not in state and "discovery law that governs this case" not in state
     assert "Fed. R. Crim. P. 16(a)(1)(E)" in federal
+
+
+def test_an_empty_item_list_is_refused_with_its_line(tmp_path):
+    case = make(tmp_path)
+    case.write_text(case.read_text().replace("    respond_within_days:", "    items: []\n    respond_within_days:"))
+    with pytest.raises(CaseFileError) as info:
+        letters("preservation", case)
+    assert "preservation[0].items" in str(info.value) and ":15:" in str(info.value)

@@ -125,6 +125,48 @@ def render(
 
         for path in convert_to_pdf(result.written, out):
             _say(f"wrote {path}")
+            for warning in _glyph_warnings(path, case):
+                _err(f"warning: {warning}")
+
+
+def _glyph_warnings(pdf_path: Path, case: Path) -> list[str]:
+    """A PDF that would show a character as an empty box says so, naming the field."""
+    from .docxtext import read_document, to_lines
+    from .pdf import missing_glyphs
+    from .yamlio import dotted, load_yaml
+
+    text = "\n".join(to_lines(read_document(pdf_path.with_suffix(".docx").read_bytes())))
+    missing = missing_glyphs(text)
+    if not missing:
+        return []
+    from .errors import DraftingError
+
+    try:
+        source = load_yaml(case) if case.suffix.lower() in (".yaml", ".yml") else None
+    except DraftingError:  # a spreadsheet row, or a file gone since: name the character only
+        source = None
+    out = []
+    for char in missing:
+        where = _first_field_with(source.data, char, ()) if source is not None else None
+        place = "in the letter"
+        if where is not None:
+            line, col = source.positions.get(where, (1, 1))
+            place = f"from {case}:{line}:{col} {dotted(where)}"
+        out.append(f"{pdf_path}: no installed font has the character {char} (U+{ord(char):04X}) {place}; "
+                   "it prints as an empty box. Install a font that has it (Chinese, Japanese, Korean: "
+                   "Debian's fonts-noto-cjk) and convert again.")
+    return out
+
+
+def _first_field_with(data, char: str, loc: tuple):
+    if isinstance(data, str):
+        return loc if char in data else None
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in items:
+        found = _first_field_with(value, char, loc + (key,))
+        if found is not None:
+            return found
+    return None
 
 
 @app.command()
@@ -190,6 +232,10 @@ def batch(
         show.close()
     for path in report.pdfs:
         _say(f"wrote {path}")
+    for outcome in report.outcomes:
+        for path in outcome.pdfs:
+            for warning in _glyph_warnings(Path(path), Path(outcome.case)):
+                _err(f"warning: {warning}")
     show.summary(report)
     if report.failed:
         raise typer.Exit(1)

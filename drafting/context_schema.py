@@ -18,7 +18,7 @@ from .environment import Missing, Record
 from .jurisdictions import NAMES
 from .kinds.base import STAGE_LABELS
 from .kinds.engagement import EXCLUSIONS
-from .kinds.preservation import KIND_LABELS, SALUTATIONS
+from .kinds.preservation import KIND_LABELS
 
 LEAF_TYPES = ("str", "int", "bool", "date", "money", "enum")
 
@@ -150,7 +150,7 @@ def _common(kind: str, advisory: bool = False) -> dict[str, Node]:
             id=text("2026-0142"), jurisdiction=JURISDICTION, jurisdiction_name=text("California"),
             is_federal=boolean(), stage=enum(*STAGE_LABELS), stage_label=enum(*STAGE_LABELS.values()),
             court=text(optional=True), case_number=text("26FE012345", optional=True), agency=text(optional=True),
-            reference=text(),
+            reference=text(), reference_prose=text("the Superior Court of California, Case No. 26FE012345"),
         ),
         client=rec(name=text("Daniel R. Ortiz"), salutation=text("Mr. Ortiz"), address=list_of(text(), min_items=1),
                    email=text("client@example.com", optional=True)),
@@ -169,7 +169,22 @@ SCHEMAS: dict[str, Node] = {
                     retainer=money(when=When("type", ("hourly",)))),
             costs_deposit=money(optional=True),
             excluded=list_of(enum(*EXCLUSIONS.values(), samples=tuple(EXCLUSIONS.values())[:1])),
-            flat_fee_in_trust=boolean(), ca_6148=boolean(), ny_part137=boolean(),
+            appeal_excluded=boolean(),
+            appeal_deadline=text("14 days after the judgment is entered (Fed. R. App. P. 4(b)(1)(A))", optional=True),
+            flat_fee_in_trust=boolean(), nonrefundable=boolean(),
+            earned_when=text("when the trial court enters judgment or the case is dismissed"),
+            billing_increment_minutes=integer(6, when=When("/engagement.fee.type", ("hourly",))),
+            rates=list_of(rec(role=text("Associate"), rate=money())),
+            payor=rec(True, name=text("Rosa Ortiz"), relationship=text("mother", optional=True),
+                      address=list_of(text()), email=text("r.ortiz@example.com", optional=True)),
+            rules=rec(state_name=text("California", optional=True),
+                      fee=text("Cal. Rules of Prof. Conduct 1.5", optional=True),
+                      trust=text("Cal. Rules of Prof. Conduct 1.15", optional=True),
+                      termination=text("Cal. Rules of Prof. Conduct 1.16", optional=True),
+                      payor=text("Cal. Rules of Prof. Conduct 1.8.6", optional=True),
+                      payor_consent_in_writing=boolean()),
+            tampering=text("Cal. Penal Code § 135", optional=True),
+            ca_6148=boolean(), ny_part137=boolean(), tx_grievance=boolean(),
         ),
     ),
     "preservation": rec(
@@ -177,15 +192,24 @@ SCHEMAS: dict[str, Node] = {
         request=rec(
             recipient=rec(name=text("Sierra Cable Communications, LLC"), kind=enum(*KIND_LABELS),
                           kind_label=enum(*KIND_LABELS.values()), attention=text(optional=True),
-                          address=list_of(text(), min_items=1), email=text("legal@example.net", optional=True)),
-            salutation=enum(*dict.fromkeys(SALUTATIONS.values())),
+                          address=list_of(text(), min_items=1), email=text("legal@example.net", optional=True),
+                          reference=text("305A-SC-3345678", optional=True), cable_operator=boolean()),
+            salutation=text("To the Custodian of Records:"),
+            identify_client=boolean(),
             account=text("8835-1120", optional=True),
             period=rec(start=date(), end=date()),
             observations=list_of(rec(ip=text("203.0.113.45"), ip_version=enum(4, 6), port=integer(51413, optional=True),
-                                     at_utc=text("2026-09-14 10:22:10 UTC"), software=text(optional=True))),
+                                     at_utc=text("2026-09-14 10:22:10 UTC"),
+                                     at_given=text("2026-09-14 03:22:10 -07:00"), software=text(optional=True))),
             items=list_of(rec(id=text("ip-assignment-logs"), text=text(), citation=text(optional=True))),
+            asks_cgnat=boolean(),
+            authority=rec(discovery=text("Fed. R. Crim. P. 16(a)(1)(E)", optional=True),
+                          custody=text("18 U.S.C. § 3509(m)", optional=True),
+                          copies_allowed=text("Cal. Penal Code § 1054.10", optional=True),
+                          ninth_circuit=boolean()),
             respond_within_days=integer(10),
             respond_by=date(),
+            respond_by_moved=boolean(),
         ),
     ),
     "advisory": rec(

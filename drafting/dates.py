@@ -158,3 +158,40 @@ def long_date(value: object) -> str:
 def utc_text(moment: dt.datetime) -> str:
     """``2026-09-14 10:22:10 UTC``."""
     return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def local_text(moment: dt.datetime) -> str:
+    """The time as the case gave it: ``2026-09-14 03:22:10 -07:00``, ``… PDT``, ``… America/Chicago``."""
+    wall = moment.strftime("%Y-%m-%d %H:%M:%S")
+    zone = moment.tzinfo
+    if isinstance(zone, ZoneInfo):
+        return f"{wall} {zone.key}"
+    name = moment.tzname()
+    if name and name.isalpha():  # an abbreviation (PDT, CEST) or UTC
+        return f"{wall} {name}"
+    offset = moment.utcoffset()
+    if not offset:
+        return f"{wall} UTC"
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"{wall} {sign}{hours:02d}:{minutes:02d}"
+
+
+@functools.cache
+def _federal_holidays(year: int):
+    import holidays  # imported on first use: only preservation letters set deadlines
+
+    return holidays.country_holidays("US", years=year)
+
+
+def is_business_day(day: dt.date) -> bool:
+    """Not a Saturday, a Sunday or a U.S. federal holiday (as observed)."""
+    return day.weekday() < 5 and day not in _federal_holidays(day.year)
+
+
+def business_day_on_or_after(day: dt.date) -> dt.date:
+    """``day``, or the next business day when it falls on a weekend or a federal holiday."""
+    while not is_business_day(day):
+        day += dt.timedelta(days=1)
+    return day

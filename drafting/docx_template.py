@@ -37,6 +37,17 @@ from .zipwriter import LETTER_LEVEL, Entry, make_entry, write_zip
 
 _TAG = re.compile(r"\{[{%#]")
 _CORE = "docProps/core.xml"
+_APP = "docProps/app.xml"
+# Extended properties that are true of every letter: the application that wrote it. A
+# template's own (Word's page, word and line counts of the template, its name for Word)
+# would describe another document; Word recomputes the counts when it saves.
+APP_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    "<Application>drafting</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
+    "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>"
+    "</Properties>"
+).encode("utf-8")
 _TEMPLATED = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 _PARAGRAPH_TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")
 
@@ -310,6 +321,9 @@ def compile_template(path: str | Path) -> CompiledTemplate:
                 parse_part(raw, name=name, file=path)
             if name == _CORE:
                 parts.append((name, None))
+                continue
+            if name == _APP:
+                parts.append((name, make_entry(name, APP_XML)))
                 continue
             text = _xml_text(raw) if _TEMPLATED.match(name) else ""
             if _TAG.search(text):

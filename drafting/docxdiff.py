@@ -37,17 +37,30 @@ def diff_documents(
     Formatting is included (``**bold**``…). An empty list means the documents read the same.
     """
     da, db = _as_document(a), _as_document(b)
-    sections_a, sections_b = dict(da.sections()), dict(db.sections())
-    names = list(sections_a) + [n for n in sections_b if n not in sections_a]
+    # headers and footers are matched by role, not part name: a word processor that saves
+    # the letter may renumber header1.xml and header2.xml
+    sections_a = {da.roles.get(name, name): (name, blocks) for name, blocks in da.sections()}
+    sections_b = {db.roles.get(name, name): (name, blocks) for name, blocks in db.sections()}
+    roles = list(sections_a) + [n for n in sections_b if n not in sections_a]
     out: list[str] = []
-    for name in names:
-        lines_a = block_lines(sections_a.get(name, []), formatting=True, default_style=da.default_style)
-        lines_b = block_lines(sections_b.get(name, []), formatting=True, default_style=db.default_style)
+    for role in roles:
+        part_a, blocks_a = sections_a.get(role, (None, []))
+        part_b, blocks_b = sections_b.get(role, (None, []))
+        lines_a = block_lines(blocks_a, formatting=True, default_style=da.default_style)
+        lines_b = block_lines(blocks_b, formatting=True, default_style=db.default_style)
         if lines_a != lines_b:
             out.extend(difflib.unified_diff(
-                lines_a, lines_b, f"{a_label} ({name})", f"{b_label} ({name})", n=context, lineterm=""
+                lines_a, lines_b, f"{a_label} ({_label(role, part_a)})", f"{b_label} ({_label(role, part_b)})",
+                n=context, lineterm=""
             ))
     return out
+
+
+def _label(role: str, part: str | None) -> str:
+    """``header1, header (first page)``; the body is ``body``."""
+    if part is None or part == role:
+        return role
+    return f"{part}, {role}"
 
 
 def _strip_insignificant_whitespace(root: etree._Element) -> None:

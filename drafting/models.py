@@ -212,10 +212,39 @@ class Fee(Model):
         return self
 
 
+class Payor(Model):
+    """Someone other than the client who pays the fee (ABA Model Rule 1.8(f))."""
+
+    name: Text
+    relationship: Text | None = None
+    address: Lines | None = None
+    email: Text | None = None
+
+
+class TimekeeperRate(Model):
+    role: Text
+    rate: Money
+
+
 class Engagement(Model):
     fee: Fee
     costs_deposit: Money | None = None
     excluded: list[Text] | None = None
+    payor: Payor | None = None
+    rates: Annotated[list[TimekeeperRate], BeforeValidator(_none_is_empty)] = []
+    billing_increment_minutes: Annotated[int, Field(ge=1, le=60)] | None = None
+    nonrefundable: bool = False
+
+    @model_validator(mode="after")
+    def _hourly_terms(self) -> Engagement:
+        if self.fee.type != "hourly":
+            if self.rates:
+                raise ValueError("rates (of other timekeepers) apply to an hourly fee only")
+            if self.billing_increment_minutes is not None:
+                raise ValueError("billing_increment_minutes applies to an hourly fee only")
+        elif self.nonrefundable:
+            raise ValueError("nonrefundable applies to a flat fee only")
+        return self
 
 
 RecipientKind = Literal["isp", "agency", "prosecutor", "third-party"]
@@ -227,6 +256,8 @@ class Recipient(Model):
     attention: Text | None = None
     address: Lines
     email: Text | None = None
+    reference: Text | None = None
+    cable_operator: bool | None = None
 
 
 class Observation(Model):
@@ -253,8 +284,9 @@ class PreservationRequest(Model):
     period: Period
     observations: Annotated[list[Observation], BeforeValidator(_none_is_empty)] = []
     observations_file: Text | None = None  # a CSV next to the case: ip, port, at, software
-    items: list[Text] | None = None
+    items: Annotated[list[Text], Field(min_length=1)] | None = None  # [] would leave "please preserve:" bare
     respond_within_days: Annotated[int, Field(ge=1, le=365)] = 10
+    identify_client: bool | None = None
 
 
 class Advisory(Model):

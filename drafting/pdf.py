@@ -194,3 +194,40 @@ def convert_to_pdf(docx_paths: list[Path], out_dir: Path, *, timeout: float = 18
     finally:
         shutil.rmtree(work, ignore_errors=True)
         shutil.rmtree(profile, ignore_errors=True)
+
+
+# Characters that draw nothing of their own (controls, format marks such as ZWJ and
+# bidi controls, spaces, combining marks): a font need not carry them.
+_INVISIBLE = ("Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp", "Mn", "Me")
+
+
+def missing_glyphs(text: str) -> list[str]:
+    """The characters of ``text`` that no installed font can draw (fontconfig's view,
+    which is LibreOffice's on Linux): they print as empty boxes. Empty when fontconfig's
+    ``fc-list`` is not there to ask."""
+    import unicodedata
+
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return []
+    wanted = sorted({c for c in text if ord(c) > 0x7E and unicodedata.category(c) not in _INVISIBLE})
+
+    def covered(chars: list[str]) -> bool:
+        charset = " ".join(f"{ord(c):x}" for c in chars)
+        run = subprocess.run([fc_list, f":charset={charset}", "family"], capture_output=True, text=True,
+                             timeout=30)
+        return bool(run.stdout.strip())
+
+    missing: list[str] = []
+    # most letters need one question: does some font draw every character at once?
+    pending = [wanted] if wanted else []
+    while pending:
+        chunk = pending.pop()
+        if covered(chunk):
+            continue
+        if len(chunk) == 1:
+            missing.extend(chunk)
+        else:
+            half = len(chunk) // 2
+            pending += [chunk[:half], chunk[half:]]
+    return sorted(missing)

@@ -136,6 +136,12 @@ def case_skeleton(
             "  # costs_deposit: 5000           # optional: experts, forensic examination",
             "  # excluded: [appeal, forfeiture] # optional; default: all of",
             *_wrapped("  #                               ", ", ".join(EXCLUSIONS)),
+            "  # payor:                        # optional: someone else pays (consent terms, payor page)",
+            "  #   name: Rosa Ortiz",
+            "  #   relationship: mother",
+            "  # rates: [{role: Associate, rate: 300}]   # optional, hourly: other timekeepers",
+            "  # billing_increment_minutes: 6  # optional, hourly; default 6",
+            "  # nonrefundable: true           # optional, Florida flat fees only",
         ]
     if "preservation" in kinds:
         lines += [
@@ -147,7 +153,9 @@ def case_skeleton(
             "      # attention: Legal Response Center",
             f"      address: []{fill}: postal address, one line per item",
             "      # email: legal@example.net",
+            "      # reference: \"305A-SC-3345678\"  # the recipient's own file number",
             "    # account: \"8835-1120\"",
+            "    # identify_client: false      # default: true for agency/prosecutor, false for isp/third-party",
             "    period:",
             f"      from: \"\"{fill}: first day of the period, e.g. 2026-08-01",
             f"      to: \"\"{fill}: last day of the period, e.g. 2026-10-31",

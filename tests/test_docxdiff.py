@@ -80,7 +80,7 @@ def test_header_change_is_reported_under_its_part(make_docx):
     a = make_docx("a", engagement)
     b = make_docx("b", lambda d: engagement(d, firm="Harper, Vale & Kim LLP"))
     diff = diff_documents(a, b, a_label="a", b_label="b")
-    assert diff[:2] == ["--- a (header1)", "+++ b (header1)"]
+    assert diff[:2] == ["--- a (header1, header (other pages))", "+++ b (header1, header (other pages))"]
     assert "-[Header] Harper & Vale LLP" in diff
     assert "+[Header] Harper, Vale & Kim LLP" in diff
     assert not any("(body)" in line for line in diff)
@@ -189,3 +189,74 @@ def test_golden_mismatch_without_text_change_shows_xml(tmp_path, make_docx):
 def test_golden_name_cannot_escape_the_folder(tmp_path, make_docx):
     with pytest.raises(ValueError):
         check_golden("../evil", make_docx("a", engagement), update=True, golden_dir=tmp_path / "g")
+
+
+def _renumber_headers(data: bytes) -> bytes:
+    """The same letter with header1/header2 and footer1/footer2 swapped, as a word
+    processor that re-saves it may number them."""
+    swap = {b"header1.xml": b"header2.xml", b"header2.xml": b"header1.xml",
+            b"footer1.xml": b"footer2.xml", b"footer2.xml": b"footer1.xml"}
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            body = zin.read(info.filename)
+            name = info.filename
+            for old, new in swap.items():
+                if name == "word/" + old.decode():
+                    name = "word/" + new.decode()
+                    break
+            if info.filename in ("word/_rels/document.xml.rels", "[Content_Types].xml"):
+                for old in swap:
+                    body = body.replace(old, old.replace(b".xml", b".tmp"))
+                for old, new in swap.items():
+                    body = body.replace(old.replace(b".xml", b".tmp"), new)
+            zout.writestr(name, body)
+    return out.getvalue()
+
+
+def test_headers_and_footers_are_compared_by_role_not_part_name():
+    from pathlib import Path
+
+    from drafting.docxtext import read_document
+    from drafting.render import Renderer
+
+    case = Path(__file__).parent.parent / "examples" / "cases" / "ca-ortiz.yaml"
+    (doc,) = Renderer().documents("engagement", case, out_dir=Path("unused"))
+    renumbered = _renumber_headers(doc.data)
+    assert read_document(renumbered).headers["header1.xml"] != read_document(doc.data).headers["header1.xml"]
+    assert diff_documents(doc.data, renumbered) == []
+    roles = read_document(doc.data).roles
+    assert sorted(roles.values()) == ["footer (first page)", "footer (other pages)",
+                                      "header (first page)", "header (other pages)"]
+    # a real change in the letterhead is still reported, under its role
+    with zipfile.ZipFile(io.BytesIO(renumbered)) as z:
+        first = next(n for n in z.namelist() if n.startswith("word/header") and b"LetterheadName" in z.read(n))
+    edited = rezip(renumbered, edit=lambda name, xml: xml.replace(b"Harper &amp; Vale LLP", b"Harper LLP")
+                   if name == first else xml)
+    lines = diff_documents(doc.data, edited)
+    assert any("header (first page))" in line for line in lines)
+    assert any(line.startswith("+") and "Harper LLP" in line for line in lines)
+
+
+def test_a_letter_resaved_by_libreoffice_keeps_its_letterhead_in_the_diff(tmp_path):
+    """LibreOffice renumbers the header and footer parts when it saves: the diff must not
+    report the letterhead removed and re-added."""
+    import subprocess
+    from pathlib import Path
+
+    from drafting.pdf import find_soffice
+    from drafting.render import Renderer
+
+    soffice = find_soffice()
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed")
+    case = Path(__file__).parent.parent / "examples" / "cases" / "ca-ortiz.yaml"
+    (doc,) = Renderer().documents("engagement", case, out_dir=tmp_path)
+    original = tmp_path / "letter.docx"
+    original.write_bytes(doc.data)
+    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--norestore", "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "saved"),
+                    str(original)], check=True, capture_output=True, timeout=180)
+    lines = diff_documents(original, tmp_path / "saved" / "letter.docx")
+    labels = [line for line in lines if line.startswith(("---", "+++"))]
+    assert not any("header" in line or "footer" in line for line in labels), "\n".join(lines[:40])

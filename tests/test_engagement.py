@@ -64,10 +64,17 @@ def test_charges_heading_follows_the_stage(tmp_path):
 
 
 @pytest.mark.parametrize("jurisdiction,present,absent", [
-    ("CA", ["§ 6148", "California Rule of Professional Conduct 1.15"], ["Part 137", "4-1.5"]),
-    ("NY", ["Part 137", "Part 1215"], ["§ 6148"]),
-    ("FL", ["4-1.5", "nonrefundable"], ["§ 6148", "Part 137"]),
-    ("TX", ["Model Rule 1.15(c)"], ["§ 6148", "Part 137", "nonrefundable"]),
+    ("CA", ["§ 6148", "California Rule of Professional Conduct 1.15", "Cal. Rules of Prof. Conduct 1.15",
+            "Cal. Rules of Prof. Conduct 1.16", "Cal. Rules of Prof. Conduct 1.5", "Cal. Penal Code § 135"],
+     ["Part 137", "4-1.5", "81.079"]),
+    ("NY", ["Part 137", "Part 1215", "N.Y. Rules of Prof. Conduct 1.15", "N.Y. Rules of Prof. Conduct 1.16",
+            "N.Y. Rules of Prof. Conduct 1.8(f)", "N.Y. Penal Law § 215.40"], ["§ 6148", "Cal. "]),
+    # Florida: refundable and in trust unless the case says nonrefundable: true
+    ("FL", ["4-1.5", "R. Regulating Fla. Bar 5-1.1", "R. Regulating Fla. Bar 4-1.8(f)", "Fla. Stat. § 918.13",
+            "stays in that account until we earn it"], ["§ 6148", "Part 137", "nonrefundable", "operating account"]),
+    ("TX", ["Model Rule 1.15(c)", "Tex. Disciplinary R. Prof’l Conduct 1.14", "Tex. Disciplinary R. Prof’l Conduct 1.15",
+            "Tex. Disciplinary R. Prof’l Conduct 1.08(e)", "Tex. Penal Code § 37.09",
+            "1-800-932-1900", "Tex. Gov’t Code § 81.079"], ["§ 6148", "Part 137", "nonrefundable"]),
 ])
 def test_state_clauses(tmp_path, jurisdiction, present, absent):
     text = letter("engagement", make(tmp_path, jurisdiction=jurisdiction))
@@ -132,3 +139,124 @@ def test_a_fee_that_is_not_a_sensible_amount_is_refused_with_its_line(tmp_path, 
                              out_dir=tmp_path / "out")
     assert message in str(info.value)
     assert ":7:" in str(info.value) and "engagement.fee.amount" in str(info.value)
+
+
+def test_florida_nonrefundable_only_when_agreed_and_as_the_bar_requires(tmp_path):
+    text = letter("engagement", make(tmp_path, jurisdiction="FL", more="  nonrefundable: true\n"))
+    assert "You agree that this flat fee is nonrefundable" in text
+    assert "operating account" in text and "clearly excessive" in text
+    assert "stays in that account until we earn it" not in text
+
+
+@pytest.mark.parametrize("jurisdiction,fee,message", [
+    ("CA", "{type: flat, amount: 25000}", "nonrefundable applies to Florida matters only"),
+    ("FL", "{type: hourly, rate: 450, retainer: 10000}", "nonrefundable applies to a flat fee only"),
+])
+def test_nonrefundable_elsewhere_is_refused_with_its_line(tmp_path, jurisdiction, fee, message):
+    with pytest.raises(CaseFileError) as info:
+        Renderer().documents("engagement", make(tmp_path, jurisdiction=jurisdiction, fee=fee,
+                                                more="  nonrefundable: true\n"), out_dir=tmp_path / "out")
+    assert message in str(info.value) and "engagement" in str(info.value)
+
+
+def test_federal_matter_cites_the_rules_of_the_state_the_court_sits_in(tmp_path):
+    extra = ", court: United States District Court for the Eastern District of California, case_number: 2:26-cr-1"
+    text = letter("engagement", make(tmp_path, jurisdiction="US", stage="charged", extra=extra))
+    assert "Cal. Rules of Prof. Conduct 1.16" in text
+    assert "§ 6148" in text  # a California lawyer in a federal matter
+    assert "Cal. Penal Code § 135" not in text and "18 U.S.C. § 1519" in text
+    assert "obstruct a federal investigation" in text
+    ny = letter("engagement", make(tmp_path / "ny", jurisdiction="US", stage="charged",
+                                   extra=", attorney: jvale, court: United States District Court for the "
+                                         "Southern District of New York, case_number: 1:26-cr-9"))
+    assert "N.Y. Rules of Prof. Conduct 1.16" in ny and "§ 6148" not in ny and "Cal. " not in ny
+
+
+PAYOR = """\
+  payor:
+    name: Rosa Lee
+    relationship: mother
+    address: ["2 Main St", "Town, ST 00000"]
+"""
+
+
+def test_third_party_payor_named_with_consent_and_acknowledgement(tmp_path):
+    text = letter("engagement", make(tmp_path, more=PAYOR))
+    assert "[Section Heading] Who pays our fee" in text
+    assert "Rosa Lee, your mother, will pay our fees and costs for you." in text
+    assert "You are our only client." in text and "Your information stays confidential." in text
+    assert "Our judgment stays independent." in text
+    assert "agrees in writing" in text and "Cal. Rules of Prof. Conduct 1.8.6" in text
+    assert "I consent to Rosa Lee paying our fees and costs" in text  # the client's consent
+    assert "[Page Heading] Acknowledgement of the person paying our fees" in text
+    assert "I, Rosa Lee, will pay the fees and costs" in text
+    assert "[Acknowledgement Name] Rosa Lee\\tDate" in text
+    assert "If someone else pays" not in text
+
+
+def test_without_a_payor_the_general_clause_and_no_payor_lines(tmp_path):
+    text = letter("engagement", make(tmp_path))
+    assert "[Section Heading] If someone else pays" in text
+    assert "person paying our fees" not in text and "I consent to" not in text
+
+
+def test_media_rights_sentence_is_not_under_the_payor_heading(tmp_path):
+    for folder, more in (("a", ""), ("b", PAYOR)):
+        lines = letter("engagement", make(tmp_path / folder, more=more)).splitlines()
+        at = next(i for i, line in enumerate(lines) if "Model Rule 1.8(d)" in line)
+        heading = next(line for line in reversed(lines[:at]) if line.startswith("[Section Heading]"))
+        assert heading == "[Section Heading] Media and book rights"
+
+
+def test_hourly_billing_increment_and_other_timekeepers(tmp_path):
+    hourly = "{type: hourly, rate: 450, retainer: 10000}"
+    text = letter("engagement", make(tmp_path / "a", fee=hourly))
+    assert "Mara Harper’s time is charged at $450.00 per hour" in text
+    assert "units of 6 minutes (a tenth of an hour)" in text
+    assert "Others at the firm" not in text
+    more = "  billing_increment_minutes: 15\n  rates: [{role: Associate, rate: 300}, {role: Paralegal, rate: 150}]\n"
+    text = letter("engagement", make(tmp_path / "b", fee=hourly, more=more))
+    assert "units of 15 minutes;" in text
+    assert "[Bullet Item] • Associate: $300.00 per hour" in text and "[Bullet Item] • Paralegal: $150.00 per hour" in text
+
+
+def test_rates_with_a_flat_fee_are_refused(tmp_path):
+    with pytest.raises(CaseFileError) as info:
+        Renderer().documents("engagement", make(tmp_path, more="  rates: [{role: Associate, rate: 300}]\n"),
+                             out_dir=tmp_path / "out")
+    assert "hourly fee only" in str(info.value)
+
+
+@pytest.mark.parametrize("stage,when", [
+    ("investigation", "when charges are filed, or when the investigation is closed without charges"),
+    ("charged", "when the trial court enters judgment or the case is dismissed"),
+])
+def test_a_flat_fee_says_when_it_is_earned(tmp_path, stage, when):
+    extra = ", case_number: X-1" if stage != "investigation" else ""
+    text = letter("engagement", make(tmp_path, stage=stage, extra=extra))
+    assert "fully earned" in text and when in text and "refund the rest" in text
+
+
+def test_appeal_excluded_still_says_what_happens_at_judgment(tmp_path):
+    extra = ", court: U.S. District Court, case_number: 1:26-cr-1"
+    federal = letter("engagement", make(tmp_path / "f", jurisdiction="US", stage="charged", extra=extra,
+                                        more="  excluded: [appeal]\n"))
+    assert "14 days after the judgment is entered (Fed. R. App. P. 4(b)(1)(A))" in federal
+    assert "we will file the notice of appeal for you" in federal
+    state = letter("engagement", make(tmp_path / "s", stage="charged", extra=", case_number: X-1",
+                                      more="  excluded: [appeal]\n"))
+    assert "we will file the notice of appeal for you" in state and "Fed. R. App. P." not in state
+    covered = letter("engagement", make(tmp_path / "c", stage="charged", extra=", case_number: X-1",
+                                        more="  excluded: [civil]\n"))
+    assert "does not cover an appeal" not in covered
+
+
+def test_layout_page_number_once_the_court_with_the_and_the_cost_list_once(tmp_path):
+    extra = ", court: 351st District Court, case_number: X-1"
+    text = letter("engagement", make(tmp_path, jurisdiction="TX", stage="charged", extra=extra,
+                                     more="  costs_deposit: 5000\n"))
+    header = [line for line in text.splitlines() if line.startswith("header2:")]
+    assert header and not any("PAGE" in line for line in header)
+    assert text.count("{PAGE}") == 2  # the two footers, "Page X of Y"
+    assert "represent you in the 351st District Court, Case No. X-1" in text
+    assert text.count("forensic examiner") == 1

@@ -85,10 +85,12 @@ def observations(n: int, rng: random.Random):
             hours = rng.choice([-10, -7, -5, 0, 1, 5.5, 9, 14])
             local = moment.astimezone(dt.timezone(dt.timedelta(hours=hours)))
             at = local.isoformat(sep=" ")
+            zone_given = "UTC" if hours == 0 else local.strftime("%z")[:3] + ":" + local.strftime("%z")[3:]
         elif style == 1:  # abbreviation
             name = rng.choice(list(ABBREVIATIONS))
             local = moment.astimezone(dt.timezone(dt.timedelta(hours=ABBREVIATIONS[name])))
             at = local.strftime("%Y-%m-%d %H:%M:%S ") + name
+            zone_given = name
         elif style == 2:  # IANA zone name, avoiding the hour a fall-back repeats
             zone = ZoneInfo(rng.choice(ZONES))
             local = moment.astimezone(zone)
@@ -96,22 +98,27 @@ def observations(n: int, rng: random.Random):
                 local = moment.astimezone(UTC)
                 zone = ZoneInfo("UTC")
             at = local.strftime("%Y-%m-%d %H:%M:%S ") + zone.key
+            zone_given = zone.key
         elif style == 3:  # ISO with Z
+            local = moment
             at = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+            zone_given = "UTC"
         else:  # prose date, 12-hour clock
             local = moment.astimezone(dt.timezone(dt.timedelta(hours=-5)))
             at = local.strftime("%B %d, %Y %I:%M:%S %p ") + "-05:00"
+            zone_given = "-05:00"
         port = rng.randrange(1, 65536)
         software = rng.choice(["BitTorrent", "qBittorrent 4.6", "uTorrent", "Shareaza (Gnutella)", None])
         fields = [f'ip: "{written_ip}"', f"port: {port}", f'at: "{at}"']
         if software:
             fields.append(f'software: "{software}"')
         lines.append("      - {" + ", ".join(fields) + "}")
-        rows.append((str(ip), str(port), moment.strftime("%Y-%m-%d %H:%M:%S UTC"), software or "—"))
+        rows.append((str(ip), str(port), moment.strftime("%Y-%m-%d %H:%M:%S UTC"),
+                     local.strftime("%Y-%m-%d %H:%M:%S ") + zone_given, software or "—"))
     return lines, rows
 
 
-def preservation_case(folder: Path, n: int) -> tuple[Path, list[tuple[str, str, str, str]]]:
+def preservation_case(folder: Path, n: int) -> tuple[Path, list[tuple[str, str, str, str, str]]]:
     lines, rows = observations(n, random.Random(20261128))
     text = (
         "date: 2026-11-28\n"

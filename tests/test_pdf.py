@@ -217,3 +217,68 @@ def test_missing_document_is_named(tmp_path):
 
 def test_nothing_to_convert_does_nothing(tmp_path, only_fake):
     assert pdf.convert_to_pdf([], tmp_path) == []
+
+
+# ---------------------------------------------------------------- glyphs the PDF lacks
+
+# An Egyptian hieroglyph: no font Debian installs by default or that CI adds draws it.
+NO_FONT_HAS = "\U00013000"
+needs_fontconfig = pytest.mark.skipif(__import__("shutil").which("fc-list") is None,
+                                      reason="fontconfig (fc-list) is not installed")
+
+
+@needs_fontconfig
+def test_missing_glyphs_names_what_no_font_can_draw():
+    assert pdf.missing_glyphs("Plain ASCII, é, § 1519") == []
+    assert pdf.missing_glyphs(f"Wei Chen {NO_FONT_HAS}\u200d\u202e") == [NO_FONT_HAS]  # format marks are invisible
+
+
+@needs_fontconfig
+@pytest.mark.skipif(os.environ.get("CI") is None and not __import__("subprocess").run(
+    ["fc-list", ":lang=zh"], capture_output=True, text=True).stdout.strip(), reason="no CJK font installed here")
+def test_a_cjk_font_is_installed_so_chinese_names_print():
+    # .ci/run and the README install fonts-noto-cjk: 陈伟 must not print as boxes
+    assert pdf.missing_glyphs("Wei Chen (陈伟) 李小龍 김민준 やまだ") == []
+
+
+@needs_fontconfig
+@pytest.mark.skipif(pdf.find_soffice() is None, reason="LibreOffice is not installed")
+def test_render_pdf_warns_naming_the_field_whose_text_prints_as_boxes(tmp_path):
+    from typer.testing import CliRunner
+
+    from drafting.cli import app
+    from helpers import write_case
+
+    case = write_case(tmp_path, f"""\
+        date: 2026-11-28
+        matter: {{id: "2026-0900", jurisdiction: CA}}
+        client:
+          name: "Ana {NO_FONT_HAS} Example"
+          address: ["1 Main St", "Sacramento, CA 95814"]
+        engagement:
+          fee: {{type: flat, amount: 25000}}
+        """)
+    result = CliRunner().invoke(app, ["render", "engagement", str(case), "--out", str(tmp_path / "out"), "--pdf"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "2026-0900-engagement.pdf").exists()
+    assert "U+13000" in result.output and "client.name" in result.output and "case.yaml:4:" in result.output
+    assert "empty box" in result.output
+
+
+@needs_fontconfig
+@pytest.mark.skipif(pdf.find_soffice() is None, reason="LibreOffice is not installed")
+def test_batch_pdf_warns_too(tmp_path):
+    from typer.testing import CliRunner
+
+    from drafting.cli import app
+    from helpers import write_case
+
+    case = write_case(tmp_path, f"""\
+        date: 2026-11-28
+        matter: {{id: "2026-0901", jurisdiction: CA}}
+        client: {{name: "Bo {NO_FONT_HAS}", address: ["1 Main St"]}}
+        """)
+    result = CliRunner().invoke(app, ["batch", "advisory", str(case), "--out", str(tmp_path / "out"), "--pdf",
+                                      "--jobs", "1", "--draft"])
+    assert result.exit_code == 0, result.output
+    assert "U+13000" in result.output and "client.name" in result.output

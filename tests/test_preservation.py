@@ -36,20 +36,33 @@ def make(tmp_path, *, kind="isp", name="Sierra Cable, LLC", email="records@isp.e
                                             jurisdiction=jurisdiction, stage=stage, extra=extra))
 
 
-def test_observations_are_canonical_sorted_and_in_utc(tmp_path):
+def test_observations_are_canonical_sorted_and_in_utc_beside_the_time_as_given(tmp_path):
     text = letter("preservation", make(tmp_path))
     rows = [line for line in text.splitlines() if line.startswith("| [Table Text]")]
-    assert [re.findall(r"\] ([^|]*?) \|", r)[:3] for r in rows] == [
-        ["203.0.113.7", "6881", "2026-09-03 06:59:59 UTC"],   # PDT -7
-        ["198.51.100.200", "—", "2026-09-10 21:30:00 UTC"],    # -09:30, no port given
-        ["2001:db8::ff00:42:8329", "51413", "2026-09-14 04:15:00 UTC"],  # +05:45, IPv6 compressed
+    assert [re.findall(r"\] ([^|]*?) \|", r)[:4] for r in rows] == [
+        ["203.0.113.7", "6881", "2026-09-03 06:59:59 UTC", "2026-09-02 23:59:59 America/Los_Angeles"],
+        ["198.51.100.200", "—", "2026-09-10 21:30:00 UTC", "2026-09-10 12:00:00 -09:30"],  # no port given
+        ["2001:db8::ff00:42:8329", "51413", "2026-09-14 04:15:00 UTC", "2026-09-14 10:00:00 +05:45"],
     ]
 
 
-@pytest.mark.parametrize("days,expected", [(10, "December 8, 2026"), (3, "December 1, 2026"), (35, "January 2, 2027")])
-def test_respond_by_is_letter_date_plus_days(tmp_path, days, expected):
+@pytest.mark.parametrize("days,expected,moved", [
+    (10, "December 8, 2026", False),   # a Tuesday
+    (3, "December 1, 2026", False),
+    (35, "January 4, 2027", True),     # January 2, 2027 is a Saturday
+    (27, "December 28, 2026", True),   # December 25: Christmas Day, a Friday
+])
+def test_respond_by_is_the_letter_date_plus_days_on_a_business_day(tmp_path, days, expected, moved):
     text = letter("preservation", make(tmp_path, days=days))
-    assert f"Please confirm in writing by {expected} ({days} days from the date of this letter)" in text
+    suffix = ", moved to the next business day" if moved else ""
+    assert f"Please confirm in writing by {expected} ({days} days from the date of this letter{suffix})" in text
+
+
+def test_a_deadline_on_a_sunday_moves_to_monday(tmp_path):
+    # the issue's example: a letter of Friday, December 4, 2026 with 9 days is due Monday the 14th
+    text = letter("preservation", make(tmp_path, days=9), date="2026-12-04")
+    assert "by December 14, 2026 (9 days from the date of this letter, moved to the next business day)" in text
+    assert "December 13" not in text
 
 
 def test_delivery_line_only_with_email(tmp_path):
@@ -58,27 +71,63 @@ def test_delivery_line_only_with_email(tmp_path):
     assert "VIA EMAIL" not in plain and "VIA CERTIFIED MAIL" in plain
 
 
-def test_heading_and_matter_reference(tmp_path):
-    text = letter("preservation", make(tmp_path))
+def test_heading_and_matter_reference_in_a_government_letter(tmp_path):
+    text = letter("preservation", make(tmp_path, kind="agency"))
     assert text.startswith("[Legend] PRESERVATION REQUEST — DO NOT DESTROY")
     assert "Pre-charge investigation" in text
     assert "Ana & <Bo> O'Neil" in text
-    charged = letter("preservation", make(tmp_path / "c", stage="charged",
-                                          extra=", court: Superior Court, case_number: 26FE-1"))
-    assert "Superior Court, Case No. 26FE-1" in charged and "Pre-charge" not in charged
+    charged = letter("preservation", make(tmp_path / "c", kind="prosecutor", stage="charged",
+                                          extra=", court: 351st District Court, case_number: 26FE-1"))
+    assert "351st District Court, Case No. 26FE-1" in charged and "Pre-charge" not in charged
+    assert "represents Ana & <Bo> O'Neil in the 351st District Court, Case No. 26FE-1." in charged
+
+
+# What a provider or network owner must never learn without the client's say-so: who the
+# client is, that there is an investigation, which court, what kind of case.
+DISCLOSING = ["Ana & <Bo> O'Neil", "O'Neil", "investigation", "Investigation", "Superior Court", "26FE-1",
+              "criminal", "Matter No.", "2026-0500", "ICAC", "minor", "spoliation"]
+
+
+@pytest.mark.parametrize("kind", ["isp", "third-party"])
+@pytest.mark.parametrize("stage", ["investigation", "charged"])
+def test_a_provider_or_network_owner_learns_only_the_account_period_and_addresses(tmp_path, kind, stage):
+    extra = ", court: Superior Court, case_number: 26FE-1, agency: Valley ICAC Task Force"
+    text = letter("preservation", make(tmp_path, kind=kind, stage=stage, extra=extra))
+    for phrase in DISCLOSING:
+        assert phrase not in text, phrase
+    assert "September 1, 2026 through September 30, 2026" in text
+    assert "203.0.113.7" in text
+    assert "We write on behalf of a client of this firm." in text
+
+
+def test_identify_client_true_names_the_client_to_a_provider(tmp_path):
+    case = make(tmp_path, stage="charged", extra=", court: Superior Court, case_number: 26FE-1")
+    case.write_text(case.read_text().replace("    respond_within_days:", "    identify_client: true\n    respond_within_days:"))
+    text = letter("preservation", case)
+    assert "This firm represents Ana & <Bo> O'Neil in the Superior Court, Case No. 26FE-1." in text
+
+
+def test_identify_client_false_keeps_a_government_letter_anonymous(tmp_path):
+    case = make(tmp_path, kind="agency")
+    case.write_text(case.read_text().replace("    respond_within_days:", "    identify_client: false\n    respond_within_days:"))
+    assert "O'Neil" not in letter("preservation", case)
 
 
 WORDING = {
-    "isp": (["2702(c)(6)", "551", "port"], ["Brady", "3509(m)"]),
-    "agency": (["Brady", "Youngblood", "3509(m)", "chain-of-custody", "Budziak"], ["2702(c)(6)"]),
-    "prosecutor": (["Brady", "Youngblood", "3509(m)", "hash"], ["2702(c)(6)"]),
-    "third-party": (["router", "connected", "guest"], ["Brady", "3509(m)", "2702(c)(6)"]),
+    # Sierra Fiber is no cable operator: 47 U.S.C. § 551 binds cable operators only
+    "isp": (["2702(c)(6)", "port"], ["Brady", "3509(m)", "551", "spoliation"]),
+    # California: no § 3509(m), no Budziak (Ninth Circuit authority, federal matters only),
+    # and § 1054.10 copies are not waived
+    "agency": (["Brady", "Youngblood", "chain-of-custody", "Cal. Penal Code § 1054.1", "§ 1054.10", "spoliation"],
+               ["2702(c)(6)", "3509(m)", "Budziak", "We do not ask for copies", "Fed. R. Crim. P."]),
+    "prosecutor": (["Brady", "Youngblood", "hash", "§ 1054.10"], ["2702(c)(6)", "3509(m)", "Budziak"]),
+    "third-party": (["router", "connected", "guest"], ["Brady", "3509(m)", "2702(c)(6)", "spoliation", "account"]),
 }
 
 
 @pytest.mark.parametrize("kind", list(WORDING))
 def test_wording_fits_the_recipient(tmp_path, kind):
-    text = letter("preservation", make(tmp_path, kind=kind))
+    text = letter("preservation", make(tmp_path, kind=kind, name="Sierra Fiber, LLC"))
     must, must_not = WORDING[kind]
     for phrase in must:
         assert phrase.lower() in text.lower(), phrase
@@ -88,8 +137,126 @@ def test_wording_fits_the_recipient(tmp_path, kind):
     assert f"[Salutation] {salutation}" in text
 
 
+def test_cable_operator_paragraph_only_to_a_cable_operator(tmp_path):
+    assert "551(c)(2)(B)" in letter("preservation", make(tmp_path / "a", name="Sierra Cable, LLC"))
+    assert "551" not in letter("preservation", make(tmp_path / "b", name="Sierra Fiber, LLC"))
+    case = make(tmp_path / "c", name="Sierra Fiber, LLC")
+    case.write_text(case.read_text().replace("      address: [\"100", "      cable_operator: true\n      address: [\"100"))
+    assert "551(e)" in letter("preservation", case)
+
+
+@pytest.mark.parametrize("jurisdiction,court,present,absent", [
+    ("US", "United States District Court for the Eastern District of California",
+     ["Fed. R. Crim. P. 16(a)(1)(E)", "18 U.S.C. § 3509(m)", "Budziak", "We do not ask for copies"], ["1054"]),
+    ("US", "United States District Court for the Southern District of New York",
+     ["Fed. R. Crim. P. 16(a)(1)(E)", "18 U.S.C. § 3509(m)"], ["Budziak", "Gonzales", "9th Cir."]),
+    ("TX", "351st District Court", ["Tex. Code Crim. Proc. art. 39.14", "Tex. Code Crim. Proc. art. 39.15"],
+     ["3509(m)", "Fed. R. Crim. P.", "Budziak", "discovery law that governs"]),
+    ("FL", "Circuit Court", ["Fla. R. Crim. P. 3.220", "Fla. Stat. § 92.561"], ["3509(m)", "Fed. R.", "Budziak"]),
+    ("NY", "Supreme Court", ["N.Y. Crim. Proc. Law art. 245", "does not waive"], ["3509(m)", "Fed. R.", "Budziak"]),
+    ("CA", "Superior Court", ["Cal. Penal Code § 1054.1", "does not waive the defense’s right to copies",
+                              "Cal. Penal Code § 1054.10"], ["3509(m)", "We do not ask for copies"]),
+])
+def test_government_authority_fits_the_forum(tmp_path, jurisdiction, court, present, absent):
+    extra = f", court: {court}, case_number: X-1"
+    text = letter("preservation", make(tmp_path, kind="prosecutor", jurisdiction=jurisdiction, stage="charged",
+                                       extra=extra))
+    for phrase in present:
+        assert phrase in text, phrase
+    for phrase in absent:
+        assert phrase not in text, phrase
+
+
+NO_OBSERVATIONS = """\
+date: 2026-11-28
+matter: {id: "2026-0700", jurisdiction: NY, stage: investigation, agency: NYPD Computer Crimes Squad}
+client: {name: Ana Example, address: ["1 Main St", "Brooklyn, NY 11201"]}
+preservation:
+  - recipient:
+      name: Office of the Kings County District Attorney
+      kind: prosecutor
+      reference: "2026KN004411"
+      address: ["350 Jay Street", "Brooklyn, NY 11201"]
+    period: {from: 2026-03-01, to: 2026-06-30}
+"""
+
+
+def test_a_government_letter_without_observations_points_at_no_list(tmp_path):
+    text = letter("preservation", write_case(tmp_path, NO_OBSERVATIONS))
+    assert "listed IP" not in text and "addresses listed" not in text and "given above" not in text
+    assert "the IP addresses under investigation" in text
+    # pre-charge, it names the investigation and the agency, and the office's own file number
+    assert "in connection with a pending investigation (NYPD Computer Crimes Squad)" in text
+    assert "Investigating agency: NYPD Computer Crimes Squad" in text
+    assert "Your reference: 2026KN004411" in text
+    assert "account" not in text.lower()
+
+
+def test_a_government_letter_without_its_own_observations_uses_the_cases(tmp_path):
+    case = NO_OBSERVATIONS + """\
+  - recipient: {name: Brooklyn Fiber, kind: isp, address: ["1 Fiber Way"]}
+    period: {from: 2026-03-01, to: 2026-06-30}
+    observations:
+      - {ip: 198.51.100.23, port: 6346, at: "2026-04-11 09:15:00 -04:00"}
+"""
+    out = letters("preservation", write_case(tmp_path, case))
+    da = out["2026-0700-preservation-office-of-the-kings-county-district-attorney.docx"]
+    assert "198.51.100.23" in da and "2026-04-11 13:15:00 UTC" in da
+    assert "the IP addresses listed above" in da
+
+
+def test_an_isp_without_observations_points_at_the_account(tmp_path):
+    case = """\
+date: 2026-11-28
+matter: {id: "2026-0701", jurisdiction: CA}
+client: {name: Ana Example, address: ["1 Main St"]}
+preservation:
+  - recipient: {name: Sierra Fiber, kind: isp, address: ["1 Fiber Way"]}
+    account: "8835-1120"
+    period: {from: 2026-03-01, to: 2026-06-30}
+"""
+    text = letter("preservation", write_case(tmp_path, case))
+    assert "listed" not in text and "given above" not in text
+    assert "the IP addresses assigned to the account" in text and "account 8835-1120" in text
+
+
+@pytest.mark.parametrize("attention,salutation", [
+    ("Legal Response Center", "To the Legal Response Center:"),
+    ("AUSA Daniel Okoye", "Dear AUSA Daniel Okoye:"),
+    ("ADA Priya Raman, Special Victims Bureau", "Dear ADA Priya Raman:"),
+    ("Custodian of Records", "To the Custodian of Records:"),
+])
+def test_a_letter_to_the_attention_of_someone_is_addressed_to_them(tmp_path, attention, salutation):
+    case = make(tmp_path, kind="prosecutor")
+    case.write_text(case.read_text().replace("      address: [\"100", f"      attention: {attention}\n      address: [\"100"))
+    assert f"[Salutation] {salutation}" in letter("preservation", case)
+
+
+def test_the_agency_file_number_is_a_reference_not_an_account(tmp_path):
+    assert "Your reference" not in letter("preservation", make(tmp_path, kind="agency"))
+    out = letters("preservation", EXAMPLES / "cases" / "us-chen.yaml")
+    hsi = out["2026-0231-preservation-homeland-security-investigations-sacramento.docx"]
+    assert "Your reference: HSI case SF26QR04AA0012" in hsi
+    assert "for account" not in hsi and "Account:" not in hsi
+
+
+@pytest.mark.parametrize("kind", list(WORDING))
+def test_no_letter_to_a_recipient_outside_the_firm_carries_a_cc(tmp_path, kind):
+    assert "cc:" not in letter("preservation", make(tmp_path, kind=kind))
+
+
+def test_items_are_listed_once_not_restated_in_prose(tmp_path):
+    isp = letter("preservation", make(tmp_path / "a"))
+    assert "Please preserve the port-mapping records" not in isp
+    assert "Please also preserve any request" not in isp
+    assert isp.lower().count("law-enforcement") == 1
+    third = letter("preservation", make(tmp_path / "b", kind="third-party"))
+    assert "Please preserve your router" not in third
+    assert third.lower().count("guest network") == 1
+
+
 def test_agency_letter_asks_for_preservation_not_copies(tmp_path):
-    text = letter("preservation", make(tmp_path, kind="agency"))
+    text = letter("preservation", make(tmp_path, kind="agency", jurisdiction="US"))
     assert "3509(m)" in text
     assert not re.search(r"\b(send|provide|produce) (us )?(a )?cop(y|ies)\b", text, re.I)
 
@@ -101,7 +268,10 @@ def test_default_items_are_the_catalogues_set_for_the_kind(tmp_path):
     numbered = [line for line in text.splitlines() if line.startswith("[Numbered Item]")]
     assert len(numbered) == len(load_rules().items_for("isp"))
     for item in load_rules().items_for("isp"):
-        assert item.text in text
+        filled = item.text.replace("{account}", "the subscriber's account").replace(
+            "{addresses}", "the IP addresses listed above")
+        assert filled in text
+    assert "{" not in text.replace("{PAGE}", "").replace("{NUMPAGES}", "")
 
 
 def test_one_letter_per_recipient_with_distinct_names(tmp_path):
@@ -133,7 +303,7 @@ def test_thousands_of_observations_all_present(tmp_path):
         expected.append(str(ipaddress.ip_address(ip)))
     case = write_case(tmp_path, "\n".join(lines) + "\n")
     text = letter("preservation", case)
-    assert text.count("2026-03-01 00:00:00 UTC") == 3000
+    assert text.count("2026-03-01 00:00:00 UTC") == 6000  # in UTC, and as given (in UTC too)
     for ip in expected[::97]:
         assert f"] {ip} |" in text
 
@@ -149,5 +319,13 @@ def test_period_out_of_order_is_refused(tmp_path):
 def test_federal_rule_16_only_in_a_federal_matter(tmp_path):
     state = letter("preservation", make(tmp_path / "s", kind="prosecutor", jurisdiction="CA"))
     federal = letter("preservation", make(tmp_path / "f", kind="prosecutor", jurisdiction="US"))
-    assert "Fed. R. Crim. P. 16" not in state and "discovery law that governs this case" in state
+    assert "Fed. R. Crim. P. 16" not in state and "discovery law that governs this case" not in state
     assert "Fed. R. Crim. P. 16(a)(1)(E)" in federal
+
+
+def test_an_empty_item_list_is_refused_with_its_line(tmp_path):
+    case = make(tmp_path)
+    case.write_text(case.read_text().replace("    respond_within_days:", "    items: []\n    respond_within_days:"))
+    with pytest.raises(CaseFileError) as info:
+        letters("preservation", case)
+    assert "preservation[0].items" in str(info.value) and ":15:" in str(info.value)

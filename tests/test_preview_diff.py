@@ -117,7 +117,7 @@ def test_diff_sees_formatting_and_headers(tmp_path):
     result = run("diff", str(a), str(b))
     assert result.exit_code == 1
     assert "-Same text." in result.output and "+**Same text.**" in result.output
-    assert f"--- {a} (header1)" in result.output
+    assert f"--- {a} (header1, header (other pages))" in result.output
     assert "+[Header] Harper and Vale LLP" in result.output
 
 

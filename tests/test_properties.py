@@ -101,6 +101,7 @@ FIELDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "recipient_address0": ("case", "preservation[0].recipient.address[0]", ("preservation",)),
     "recipient_address1": ("case", "preservation[0].recipient.address[1]", ("preservation",)),
     "recipient_email": ("case", "preservation[0].recipient.email", ("preservation",)),
+    "recipient_reference": ("case", "preservation[0].recipient.reference", ("preservation",)),
     "account": ("case", "preservation[0].account", ("preservation",)),
     "software": ("case", "preservation[0].observations[0].software", ("preservation",)),
     "firm_name": ("firm", "name", KINDS),
@@ -153,7 +154,9 @@ preservation:
         - {q['recipient_address0']}
         - {q['recipient_address1']}
       email: {q['recipient_email']}
+      reference: {q['recipient_reference']}
     account: {q['account']}
+    identify_client: true            # so that every field of the case reaches this letter
     period: {{from: 2026-08-01, to: 2026-10-31}}
     observations:
       - ip: 203.0.113.45

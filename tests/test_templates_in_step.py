@@ -180,7 +180,8 @@ def _common(full: bool, stage: str) -> dict:
         "matter": {"id": "2026-0142", "jurisdiction": "CA", "jurisdiction_name": "California", "is_federal": False,
                    "stage": stage, "stage_label": stage, "court": "Superior Court" if charged else M,
                    "case_number": "26FE012345" if charged else M, "agency": "ICAC Task Force" if full else M,
-                   "reference": "Superior Court, Case No. 26FE012345" if charged else "Pre-charge investigation"},
+                   "reference": "Superior Court, Case No. 26FE012345" if charged else "Pre-charge investigation",
+                   "reference_prose": "the Superior Court, Case No. 26FE012345" if charged else "the pending investigation"},
         "client": {"name": "Daniel <R.> Ortiz & {{ son }}", "salutation": "Mr. Ortiz",
                    "address": ["1819 Alder Way", "Sacramento, CA 95818"], "email": M},
         "charges": [
@@ -202,22 +203,39 @@ def _engagement(full, stage, fee, in_trust):
         "costs_deposit": Decimal(5000) if full else M,
         "excluded": ["an appeal", "civil forfeiture proceedings"] if full else [],
         "flat_fee_in_trust": in_trust, "ca_6148": full, "ny_part137": full,
+        "appeal_excluded": full, "appeal_deadline": "14 days after the judgment is entered" if full else M,
+        "nonrefundable": not in_trust, "earned_when": "when the trial court enters judgment",
+        "billing_increment_minutes": 6 if fee == "hourly" else M,
+        "rates": [{"role": "Associate", "rate": Decimal(300)}] if full else [],
+        "payor": {"name": "Rosa Ortiz", "relationship": "mother", "address": ["1 Main St"], "email": M}
+        if full else M,
+        "rules": {"state_name": "California" if full else M, "fee": "Cal. Rules of Prof. Conduct 1.5" if full else M,
+                  "trust": "Cal. Rules of Prof. Conduct 1.15" if full else M,
+                  "termination": "Cal. Rules of Prof. Conduct 1.16" if full else M,
+                  "payor": "Cal. Rules of Prof. Conduct 1.8.6" if full else M, "payor_consent_in_writing": full},
+        "tampering": "Cal. Penal Code § 135" if full else M, "tx_grievance": full,
     }
     return ctx
 
 
-def _preservation(full, kind):
+def _preservation(full, kind, identify=True):
     ctx = _common(full, "charged")
     ctx["kind"] = "preservation"
     obs = [{"ip": "203.0.113.45", "ip_version": 4, "port": 51413, "at_utc": "2026-09-14 10:22:10 UTC",
-            "software": "qBittorrent"},
+            "at_given": "2026-09-14 03:22:10 -07:00", "software": "qBittorrent"},
            {"ip": "2001:db8::1", "ip_version": 6, "port": M, "at_utc": "2026-09-15 01:02:03 UTC",
-            "software": M}]
+            "at_given": "2026-09-15 01:02:03 UTC", "software": M}]
     ctx["request"] = {
         "recipient": {"name": "Comcast Cable", "kind": kind, "kind_label": kind, "attention": "Legal" if full else M,
                       "address": ["1800 Bishops Gate Blvd", "Mount Laurel, NJ 08054"],
-                      "email": "legal@example.net" if full else M},
+                      "email": "legal@example.net" if full else M, "reference": "305A-SC-1" if full else M,
+                      "cable_operator": full},
         "salutation": "Dear Counsel:" if kind == "prosecutor" else "To the Custodian of Records:",
+        "identify_client": identify,
+        "asks_cgnat": full,
+        "authority": {"discovery": "Cal. Penal Code § 1054.1" if full else M, "custody": M,
+                      "copies_allowed": "Cal. Penal Code § 1054.10" if full else M, "ninth_circuit": full},
+        "respond_by_moved": not full,
         "account": "8835-1120" if full else M,
         "period": {"start": dt.date(2026, 8, 1), "end": dt.date(2026, 10, 31)},
         "observations": obs if full else [],
@@ -268,6 +286,7 @@ CASES = {
     "preservation-agency-sparse": ("preservation", lambda: _preservation(False, "agency")),
     "preservation-prosecutor": ("preservation", lambda: _preservation(True, "prosecutor")),
     "preservation-third-party-sparse": ("preservation", lambda: _preservation(False, "third-party")),
+    "preservation-isp-anonymous": ("preservation", lambda: _preservation(True, "isp", identify=False)),
     "advisory-state-tiers": ("advisory", lambda: _advisory(True, "charged", "tier")),
     "advisory-state-levels-sparse": ("advisory", lambda: _advisory(False, "convicted", "level")),
     "advisory-federal-only": ("advisory", lambda: _advisory(True, "investigation", None)),
@@ -293,5 +312,8 @@ def test_template_renders(case: str) -> None:
         assert TAG.sub("", text.replace("{{ son }}", "")).count("{") == 0, f"{case} {part}: a tag survived"
         texts.append(text)
     body = " ".join(texts)
-    assert "Daniel <R.> Ortiz & {{ son }}" in body
+    if ctx.get("request", {}).get("identify_client", True):
+        assert "Daniel <R.> Ortiz & {{ son }}" in body
+    else:  # a provider never learns the client's name
+        assert "Ortiz" not in body
     assert "Harper & Vale LLP" in body and "November 28, 2026" in body

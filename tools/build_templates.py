@@ -66,15 +66,20 @@ def engagement():
     _engagement_trust(doc)
     _engagement_costs(doc)
     _engagement_third_party(doc)
+    _engagement_media_rights(doc)
     _engagement_no_guarantee(doc)
     _engagement_client_duties(doc)
     _engagement_termination(doc)
     _engagement_file(doc)
     _engagement_state_clauses(doc)
     _engagement_agreement(doc)
-    signature_block(doc, "Very truly yours,", keep_with_next=False)
-    acknowledgement(doc, "I have read and agree to the terms above.", "{{ client.name }}")
+    signature_block(doc, "Very truly yours,")
+    acknowledgement(doc, "I have read and agree to the terms above."
+                         "{% if engagement.payor %} I consent to {{ engagement.payor.name }} paying our "
+                         "fees and costs on the terms set out under \u201cWho pays our fee\u201d.{% endif %}",
+                    "{{ client.name }}")
     copy_line(doc)
+    _engagement_payor_acknowledgement(doc)
     return doc
 
 
@@ -113,6 +118,18 @@ def _engagement_charges(doc):
     tag(doc, "{%p endif %}")
 
 
+# What the firm still does at judgment, said once where the scope ends; when an appeal is
+# excluded, the firm still protects the right to one (the deadline is short).
+_APPEAL_AT_JUDGMENT = (
+    "{when}we will tell you in writing about your right to appeal and the deadline to file a "
+    "notice of appeal{% if engagement.appeal_deadline %}, which in a federal case is "
+    "{{ engagement.appeal_deadline }}{% endif %}."
+    "{% if engagement.appeal_excluded %} This agreement does not cover an appeal, but if you "
+    "ask us before the deadline, we will file the notice of appeal for you so that the right is "
+    "not lost, and we will help you find appellate counsel.{% endif %}"
+)
+
+
 def _engagement_scope(doc):
     heading(doc, "Scope of our work")
     tag(doc, '{%p if matter.stage == "investigation" %}')
@@ -133,8 +150,8 @@ def _engagement_scope(doc):
          "further fee. We will discuss both with you at that time.")
     tag(doc, '{%p elif matter.stage == "charged" %}')
     para(doc, "Lead-in",
-         "We will represent you in {{ matter.reference }} through trial or plea and, if you "
-         "are convicted, through sentencing in the trial court. This includes:")
+         "We will represent you in {{ matter.reference_prose }} through trial or plea and, if "
+         "you are convicted, through sentencing in the trial court. This includes:")
     for item in (
         "reviewing the evidence the prosecution must share with the defense (called discovery);",
         "investigating the facts, with experts where needed;",
@@ -147,13 +164,12 @@ def _engagement_scope(doc):
     para(doc, "Normal",
          "Some decisions are yours alone: whether to plead guilty, whether to testify, and "
          "whether to give up a jury. We will advise you; you decide. Our work under this "
-         "agreement ends when the trial court enters judgment or the case is dismissed. If you "
-         "are convicted, we will tell you in writing about your right to appeal and the "
-         "deadline to file a notice of appeal.")
+         "agreement ends when the trial court enters judgment or the case is dismissed. "
+         + _APPEAL_AT_JUDGMENT.replace("{when}", "If you are convicted, "))
     tag(doc, "{%p else %}")
     para(doc, "Lead-in",
-         "You have been convicted in {{ matter.reference }}. We will represent you in the "
-         "trial court from now through sentencing. This includes:")
+         "You have been convicted in {{ matter.reference_prose }}. We will represent you in "
+         "the trial court from now through sentencing. This includes:")
     for item in (
         "reviewing the record of your case and any presentence report;",
         "gathering mitigating evidence, with experts where needed, and preparing a sentencing memorandum;",
@@ -162,9 +178,8 @@ def _engagement_scope(doc):
     ):
         para(doc, "Bullet Item", item)
     para(doc, "Normal",
-         "Our work under this agreement ends when the trial court enters judgment. We will "
-         "tell you in writing about your right to appeal and the deadline to file a notice of "
-         "appeal.")
+         "Our work under this agreement ends when the trial court enters judgment. "
+         + _APPEAL_AT_JUDGMENT.replace("{when}", "When it does, "))
     tag(doc, "{%p endif %}")
 
 
@@ -190,12 +205,28 @@ def _engagement_fees(doc):
          "**{{ engagement.fee.amount|money }}**. A flat fee is a fixed amount for the whole "
          "of that work. It does not change with the number of hours we spend, and it does not "
          "include costs, which are described below.")
+    para(doc, "Normal",
+         "{% if engagement.nonrefundable %}You agree that this flat fee is nonrefundable: we "
+         "earn it when we receive it.{% else %}We earn the flat fee as we do the work, and it is "
+         "fully earned {{ engagement.earned_when }}. If our work ends before then, we will keep "
+         "only the reasonable value of the work we have done and refund the rest.{% endif %}")
     tag(doc, "{%p endif %}")
     tag(doc, '{%p if engagement.fee.type == "hourly" and engagement.fee.rate %}')
     para(doc, "Normal",
-         "We charge for our time at **{{ engagement.fee.rate|money }} per hour**. We will send "
-         "you regular statements showing the work done, the time spent, and the costs "
-         "incurred, and you may ask for a statement at any time.")
+         "{{ attorney.name }}\u2019s time is charged at **{{ engagement.fee.rate|money }} per "
+         "hour**. We bill time in units of {{ engagement.billing_increment_minutes }} "
+         "minutes{% if engagement.billing_increment_minutes == 6 %} (a tenth of an hour)"
+         "{% endif %}; the time for each task is rounded up to the next unit. We will "
+         "send you regular statements showing the work done, who did it, the time spent, and "
+         "the costs incurred, and you may ask for a statement at any time.")
+    tag(doc, "{%p endif %}")
+    tag(doc, '{%p if engagement.fee.type == "hourly" and engagement.rates %}')
+    para(doc, "Lead-in", "Others at the firm who work on your case charge for their time at these rates:")
+    tag(doc, "{%p for r in engagement.rates %}")
+    para(doc, "Bullet Item", "{{ r.role }}: {{ r.rate|money }} per hour")
+    tag(doc, "{%p endfor %}")
+    para(doc, "Normal",
+         "We assign work to the person who can do it well at the lowest rate.")
     tag(doc, "{%p endif %}")
     tag(doc, '{%p if engagement.fee.type == "hourly" and engagement.fee.retainer %}')
     para(doc, "Normal",
@@ -208,7 +239,8 @@ def _engagement_fees(doc):
     para(doc, "Normal",
          "Our fee does not depend on the outcome of your case. The rules do not allow a "
          "contingent fee, one that depends on the result, in a criminal case "
-         "(ABA Model Rule of Professional Conduct 1.5(d)(2)).")
+         "(ABA Model Rule of Professional Conduct 1.5(d)(2)"
+         "{% if engagement.rules.fee %}; {{ engagement.rules.fee }}{% endif %}).")
 
 
 def _engagement_trust(doc):
@@ -219,22 +251,28 @@ def _engagement_trust(doc):
          "{% if engagement.costs_deposit %} and your costs deposit{% endif %} in our client "
          "trust account: a bank account that holds clients' money apart from the firm's own "
          "money. We will withdraw money from it only as we earn fees or pay costs for you "
-         "(ABA Model Rule 1.15(c)).")
+         "(ABA Model Rule 1.15(c){% if engagement.rules.trust %}; {{ engagement.rules.trust }}"
+         "{% endif %}).")
     tag(doc, "{%p elif engagement.flat_fee_in_trust %}")
     para(doc, "Normal",
          "We will deposit the flat fee in our client trust account: a bank account that holds "
          "clients' money apart from the firm's own money. The fee stays in that account until "
-         "we earn it, and we will withdraw it only as it is earned (ABA Model Rule 1.15(c))."
+         "we earn it, and we will withdraw it only as it is earned (ABA Model Rule 1.15(c)"
+         "{% if engagement.rules.trust %}; {{ engagement.rules.trust }}{% endif %})."
          '{% if matter.jurisdiction == "CA" %} California Rule of Professional Conduct 1.15 '
          "requires this unless you agree otherwise in writing.{% endif %}")
     tag(doc, "{%p else %}")
+    # Florida: a nonrefundable fee must be agreed in writing and stays subject to the rule
+    # against excessive fees (R. Regulating Fla. Bar 4-1.5; Fla. Bar Ethics Op. 93-2)
     para(doc, "Normal",
-         "The flat fee is nonrefundable: we earn it when we receive it. Under Rule 4-1.5 of the "
-         "Rules Regulating The Florida Bar, a nonrefundable flat fee need not be held in a "
-         "trust account, so we will deposit it in the firm's operating account. Money paid in "
-         "advance for costs is different: it goes into our client trust account, a bank "
-         "account that holds clients' money apart from the firm's own money, and we withdraw "
-         "it only as costs are incurred (ABA Model Rule 1.15(c)).")
+         "Because the flat fee is nonrefundable and earned when we receive it, it need not be "
+         "held in a trust account (R. Regulating Fla. Bar 4-1.5), and we will deposit it in the "
+         "firm\u2019s operating account. You agree to this by signing this letter. A "
+         "nonrefundable fee is still subject to the rule that a lawyer\u2019s fee may not be "
+         "clearly excessive: if our representation ends before the work is done, you may ask "
+         "us to review whether any part of it should be refunded. Money paid in advance for costs is different: it goes into our client trust "
+         "account, a bank account that holds clients' money apart from the firm's own money, "
+         "and we withdraw it only as costs are incurred (R. Regulating Fla. Bar 5-1.1).")
     tag(doc, "{%p endif %}")
 
 
@@ -247,8 +285,8 @@ def _engagement_costs(doc):
     tag(doc, "{%p if engagement.costs_deposit %}")
     para(doc, "Normal",
          "You will pay a deposit of **{{ engagement.costs_deposit|money }}** toward costs. We "
-         "hold it in our client trust account and use it only for the costs of your case, such "
-         "as a forensic examiner, an investigator, or transcripts. We will ask for your "
+         "hold it in our client trust account and use it only for the costs of your case. We "
+         "will ask for your "
          "approval before we hire an expert or investigator. When our work ends, we will "
          "return any part of the deposit that has not been spent.")
     tag(doc, "{%p else %}")
@@ -258,17 +296,72 @@ def _engagement_costs(doc):
     tag(doc, "{%p endif %}")
 
 
+def _payor_rules(extra: str = "") -> str:
+    return ("(ABA Model Rule 1.8(f){% if engagement.rules.payor %}; {{ engagement.rules.payor }}"
+            "{% endif %}" + extra + ")")
+
+
 def _engagement_third_party(doc):
+    tag(doc, "{%p if engagement.payor %}")
+    heading(doc, "Who pays our fee")
+    para(doc, "Normal",
+         "{{ engagement.payor.name }}{% if engagement.payor.relationship %}, your "
+         "{{ engagement.payor.relationship }},{% endif %} will pay our fees and costs for you. "
+         "A lawyer may accept payment from someone other than the client only if the client "
+         "agrees{% if engagement.rules.payor_consent_in_writing %} in writing, after being told "
+         "what that means{% endif %}, the lawyer\u2019s independent professional judgment is "
+         "kept, and the client\u2019s information stays confidential " + _payor_rules() + ".")
+    for item in (
+        "**You are our only client.** {{ engagement.payor.name }} is not. We take instructions "
+        "from you alone, and {{ engagement.payor.name }} has no say in how we handle your case.",
+        "**Your information stays confidential.** We will not tell {{ engagement.payor.name }} "
+        "anything about your case, including what we learn and what we advise, unless you tell "
+        "us that we may. Paying our fees gives no right to information.",
+        "**Our judgment stays independent.** If the interests of {{ engagement.payor.name }} and "
+        "yours ever conflict, we will act in yours.",
+        "**If the payments stop,** you remain responsible for our fees and costs under this "
+        "agreement. Any refund of an unearned advance goes to {{ engagement.payor.name }}, who "
+        "paid it, unless you and {{ engagement.payor.name }} agree otherwise in writing.",
+    ):
+        para(doc, "Bullet Item", item)
+    para(doc, "Normal",
+         "By signing the acknowledgement below, you consent to {{ engagement.payor.name }} "
+         "paying on these terms. We will ask {{ engagement.payor.name }} to sign the separate "
+         "acknowledgement on the last page, which we will send without the rest of this letter.")
+    tag(doc, "{%p else %}")
     heading(doc, "If someone else pays")
     para(doc, "Normal",
          "A family member or someone else may pay our fees or costs for you, but only if you "
-         "agree. Whoever pays, you are our only client. We take instructions from you, not "
-         "from the person who pays; that person has no say in our professional judgment; and "
-         "we keep your information confidential from that person unless you tell us otherwise "
-         "(ABA Model Rule 1.8(f)).")
+         "agree{% if engagement.rules.payor_consent_in_writing %} in writing{% endif %}. Whoever "
+         "pays, you are our only client. We take instructions from you, not from the person who "
+         "pays; that person has no say in our professional judgment; and we keep your "
+         "information confidential from that person unless you tell us otherwise "
+         + _payor_rules() + ".")
+    tag(doc, "{%p endif %}")
+
+
+def _engagement_media_rights(doc):
+    heading(doc, "Media and book rights")
     para(doc, "Normal",
          "Before this matter ends, we will not make or negotiate any agreement that gives us "
          "media, book, or film rights to your story (ABA Model Rule 1.8(d)).")
+
+
+def _engagement_payor_acknowledgement(doc):
+    """A page of its own, so that it can go to the payor without the letter."""
+    tag(doc, "{%p if engagement.payor %}")
+    para(doc, "Page Heading", "Acknowledgement of the person paying our fees")
+    para(doc, "Acknowledgement",
+         "I, {{ engagement.payor.name }}, will pay the fees and costs of {{ firm.name }} for its "
+         "representation of {{ client.name }} (matter No. {{ matter.id }}). I understand that "
+         "{{ client.name }} is the firm\u2019s only client; that the firm takes instructions "
+         "from {{ client.name }} alone and keeps its independent professional judgment; that it "
+         "will not share {{ client.name }}\u2019s confidential information with me without "
+         "{{ client.name }}\u2019s consent; and that paying gives me no right to direct the "
+         "representation or to be told about it " + _payor_rules() + ".")
+    para(doc, "Acknowledgement Line", "\t\t\t")
+    para(doc, "Acknowledgement Name", "{{ engagement.payor.name }}\tDate")
+    tag(doc, "{%p endif %}")
 
 
 def _engagement_no_guarantee(doc):
@@ -296,12 +389,20 @@ def _engagement_client_duties(doc):
     para(doc, "Normal",
          "**Do not delete, wipe, reset, or dispose of any device, account, or file: no phone, "
          "computer, tablet, storage device, online account, message, or file, even one you "
-         "think has nothing to do with the case.** Destroying, altering, or hiding a record or "
-         "object to obstruct a federal investigation is a separate federal crime, punishable by "
-         "up to 20 years in prison (18 U.S.C. \u00a7 1519). That law reaches objects that store "
-         "information, such as phones and computers (*Yates v. United States*, 574 U.S. 528 "
-         "(2015)). If you are unsure whether you may use, repair, or replace a device, ask us "
-         "first.")
+         "think has nothing to do with the case.** "
+         "{% if engagement.tampering %}Destroying, altering, or hiding evidence is a separate "
+         "crime under {{ matter.jurisdiction_name }} law ({{ engagement.tampering }}). It can also "
+         "be a federal crime, punishable by up to 20 years in prison, when a federal agency could "
+         "be concerned (18 U.S.C. \u00a7 1519)"
+         '{% elif matter.is_federal %}Destroying, altering, or hiding a record or object to '
+         "obstruct a federal investigation is a separate federal crime, punishable by up to 20 "
+         "years in prison (18 U.S.C. \u00a7 1519)"
+         "{% else %}Destroying, altering, or hiding evidence can be a separate crime under state "
+         "law, and a federal crime, punishable by up to 20 years in prison, when a federal agency "
+         "could be concerned (18 U.S.C. \u00a7 1519){% endif %}. The federal law reaches objects "
+         "that store information, such as phones and computers (*Yates v. United States*, 574 "
+         "U.S. 528 (2015)). If you are unsure whether you may use, repair, or replace a device, "
+         "ask us first.")
     para(doc, "Normal",
          "**Do not bring or send us any device, file, or image that may hold illegal "
          "material.** We will not take possession of contraband. If you have a question about "
@@ -315,11 +416,13 @@ def _engagement_termination(doc):
          "withdraw for reasons the rules of professional conduct allow, for example if fees or "
          "costs are not paid as agreed. If a case is pending in court, we may need the court's "
          "permission to withdraw, and we will keep representing you until the court gives it "
-         "(ABA Model Rule 1.16(c)).")
+         "(ABA Model Rule 1.16(c){% if engagement.rules.termination %}; "
+         "{{ engagement.rules.termination }}{% endif %}).")
     para(doc, "Normal",
          "When our work ends, for any reason, we will give you reasonable notice, return your "
          "papers and property, and refund any part of an advance payment of fees or costs that "
-         "has not been earned or spent (ABA Model Rule 1.16(d)).")
+         "has not been earned or spent (ABA Model Rule 1.16(d){% if engagement.rules.termination %}; "
+         "{{ engagement.rules.termination }}{% endif %}).")
 
 
 def _engagement_file(doc):
@@ -357,11 +460,22 @@ def _engagement_state_clauses(doc):
          "promptly. We will try to resolve it with you, and we will tell you in writing about "
          "any other way of resolving it that is open to you.")
     tag(doc, "{%p endif %}")
+    tag(doc, "{%p if engagement.tx_grievance %}")
+    heading(doc, "Texas: complaints about lawyers")
+    para(doc, "Normal",
+         "The State Bar of Texas investigates and prosecutes professional misconduct committed "
+         "by Texas attorneys. Although not every complaint against or dispute with a lawyer "
+         "involves professional misconduct, the State Bar\u2019s Office of Chief Disciplinary "
+         "Counsel will give you information about how to file a complaint. Please call "
+         "1-800-932-1900 (toll-free) for more information (Tex. Gov\u2019t Code \u00a7 81.079).")
+    tag(doc, "{%p endif %}")
 
 
 def _engagement_agreement(doc):
     heading(doc, "Our agreement")
-    para(doc, "Normal",
+    # kept with the closing, the signatures and the acknowledgement: the signing page is
+    # never a page of signatures alone
+    para(doc, "Final Paragraph",
          "This letter is our whole agreement. Any change must be in writing and signed by you "
          "and by us. If you agree to these terms, please sign and date the acknowledgement "
          "below and return this letter to us; our work begins when we receive it"
@@ -395,10 +509,16 @@ def preservation():
             ("request.recipient.attention", "Attn: {{ request.recipient.attention }}"),
             ("for line in request.recipient.address", "{{ line }}"),
         ],
+        # A provider or network owner learns the account, the period and the addresses,
+        # never the client or the kind of case (identify_client, SPEC).
         re_lines=[
-            "Preservation of records \u2014 {{ client.name }}",
-            "{{ matter.reference }}",
-            "Matter No. {{ matter.id }}",
+            ("request.identify_client", "Preservation of records \u2014 {{ client.name }}",
+             "Preservation of records"),
+            ("request.identify_client", "{{ matter.reference }}"),
+            ('request.identify_client and matter.agency and matter.agency != request.recipient.name',
+             "Investigating agency: {{ matter.agency }}"),
+            ("request.recipient.reference", "Your reference: {{ request.recipient.reference }}"),
+            ("request.identify_client", "Our matter No. {{ matter.id }}"),
             ("request.account", "Account: {{ request.account }}"),
             "Period: {{ request.period.start|long_date }} through {{ request.period.end|long_date }}",
         ],
@@ -410,20 +530,22 @@ def preservation():
     _preservation_isp(doc)
     _preservation_government(doc)
     _preservation_third_party(doc)
-    _preservation_spoliation_and_deadline(doc)
-    signature_block(doc, "Very truly yours,")
-    copy_line(doc)
+    _preservation_request_or_notice_and_deadline(doc)
+    # a letter to someone outside the firm carries no internal cc (LETTERS.md)
+    signature_block(doc, "Very truly yours,", keep_with_next=False)
     return doc
 
 
 def _preservation_purpose(doc):
     para(doc, "Normal",
-         "This firm represents {{ client.name }}"
+         "{% if request.identify_client %}This firm represents {{ client.name }}"
          '{% if matter.stage == "investigation" %} in connection with a pending investigation'
-         "{% else %} in {{ matter.reference }}{% endif %}. We ask you to preserve, and not to "
-         "destroy, alter, or overwrite, the records described below for the period from "
-         "{{ request.period.start|long_date }} through {{ request.period.end|long_date }}. "
-         "**Please act at once.** "
+         "{% if matter.agency %} ({{ matter.agency }}){% endif %}"
+         "{% else %} in {{ matter.reference_prose }}{% endif %}."
+         "{% else %}We write on behalf of a client of this firm.{% endif %} We ask you to "
+         "preserve, and not to destroy, alter, or overwrite, the records described below for the "
+         "period from {{ request.period.start|long_date }} through "
+         "{{ request.period.end|long_date }}. **Please act at once.** "
          '{% if request.recipient.kind == "isp" or request.recipient.kind == "third-party" %}'
          "Records of this kind, such as logs of IP-address assignments, are often kept for "
          "only days or weeks before they are deleted or overwritten in the ordinary course."
@@ -434,16 +556,19 @@ def _preservation_purpose(doc):
 def _preservation_observations(doc):
     tag(doc, "{%p if request.observations %}")
     para(doc, "Lead-in",
-         "The request concerns in particular the following network activity (times in "
-         "Coordinated Universal Time, UTC):")
+         "The request concerns in particular the following network activity (each time in "
+         "Coordinated Universal Time, UTC, and as it was recorded):")
     data_table(
         doc,
-        [("IP address", 2.1), ("Port", 0.8), ("Date and time (UTC)", 2.0), ("Software", 1.6)],
+        # a UTC time fits its column on one line; IPv6 addresses and zone names may wrap
+        [("IP address", 1.5), ("Port", 0.55), ("Time (UTC)", 1.75), ("Time as recorded", 1.75),
+         ("Software", 0.95)],
         "obs in request.observations",
         [
             "{{ obs.ip }}",
             "{% if obs.port %}{{ obs.port }}{% else %}\u2014{% endif %}",
             "{{ obs.at_utc }}",
+            "{{ obs.at_given }}",
             "{% if obs.software %}{{ obs.software }}{% else %}\u2014{% endif %}",
         ],
     )
@@ -452,18 +577,10 @@ def _preservation_observations(doc):
 
 
 def _preservation_items(doc):
-    para(doc, "Lead-in",
-         "For the whole period{% if request.account %} and for account {{ request.account }}"
-         "{% endif %}, please preserve:")
+    para(doc, "Lead-in", "For the whole period, please preserve:")
     tag(doc, '{%p for item in request["items"] %}')  # not request.items: dict.items
-    # Rule 16 and the federal P2P cases are authority only in a federal matter; an
-    # ISP's or network owner's items cite statutes that bind them in any matter.
-    p = para(doc, "Numbered Item", "{{ item.text }}")
-    p.add_run('{% if item.citation and (matter.is_federal or request.recipient.kind == "isp" '
-              'or request.recipient.kind == "third-party") %}')
-    p.add_run().add_break()
-    p.add_run("{{ item.citation }}").style = "Citation"
-    p.add_run("{% endif %}")
+    # the builder keeps only the parts of a citation that are authority in this forum
+    cited(doc, "Numbered Item", "{{ item.text }}", "item.citation", optional=True)
     tag(doc, "{%p endfor %}")
     para(doc, "Normal",
          "This request covers records in any form, paper or electronic, including backups and "
@@ -478,34 +595,37 @@ def _preservation_isp(doc):
          "We ask only for non-content records, not for the content of any communication. The "
          "Stored Communications Act permits a provider to disclose such records about a "
          "subscriber to any person other than a governmental entity (18 U.S.C. "
-         "\u00a7 2702(c)(6)). A subpoena or court order for the records will follow; until it "
-         "arrives, we ask only that you keep them.")
+         "\u00a7 2702(c)(6)).")
+    tag(doc, "{%p if request.recipient.cable_operator %}")
+    # 47 U.S.C. § 551 binds cable operators only; § 551(e) holds off destruction for a
+    # pending court order or subscriber request, not for a letter like this one.
     para(doc, "Normal",
-         "If you provide service as a cable operator, federal law permits disclosure of "
-         "subscriber information under a court order, with notice to the subscriber (47 U.S.C. "
-         "\u00a7 551(c)(2)(B)), and does not permit destruction of personally identifiable "
-         "information while a request or order for access to it is pending (47 U.S.C. "
-         "\u00a7 551(e)).")
+         "As a cable operator, you may disclose subscriber information under a court order, "
+         "with notice to the subscriber (47 U.S.C. \u00a7 551(c)(2)(B)). Federal law requires a "
+         "cable operator to destroy personally identifiable information once it is no longer "
+         "needed, unless a request or court order for access to it is pending (47 U.S.C. "
+         "\u00a7 551(e)). We intend to seek such an order, and ask that you keep these records "
+         "until it is served.")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if request.asks_cgnat %}")
     para(doc, "Normal",
          "If these addresses were shared through carrier-grade network address translation "
-         "(CGNAT), one public IP address may have served many customers at the same moment. "
-         "Only the source port, with the exact time, then identifies the customer. Please "
-         "preserve the port-mapping records as well as the address-assignment records.")
-    para(doc, "Normal",
-         "Please also preserve any request, subpoena, court order, or preservation request "
-         "from a law-enforcement agency concerning this account or these addresses, with your "
-         "response and any records you produced.")
+         "(CGNAT), one public IP address may have served many customers at the same moment, "
+         "and only the source port, with the exact time, identifies the customer"
+         "{% if request.observations %}; the ports are given above{% endif %}.")
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p endif %}")
 
 
 def _preservation_government(doc):
     tag(doc, '{%p if request.recipient.kind == "agency" or request.recipient.kind == "prosecutor" %}')
     para(doc, "Normal",
-         "The records listed above are material to preparing the defense and fall within the "
-         "scope of discovery{% if matter.is_federal %} (see Fed. R. Crim. P. 16(a)(1)(E)){% else %} "
-         "under the discovery law that governs this case{% endif %}. Some may be favorable to the defense, "
-         "and evidence of that kind must be disclosed (*Brady v. Maryland*, 373 U.S. 83 "
-         "(1963)).")
+         "The records listed above are material to preparing the defense and "
+         '{% if matter.stage == "investigation" %}will fall within the scope of discovery if '
+         "charges are filed{% else %}fall within the scope of discovery{% endif %}"
+         "{% if request.authority.discovery %} ({{ request.authority.discovery }}){% endif %}. "
+         "Some may be favorable to the defense, and evidence of that kind must be disclosed "
+         "(*Brady v. Maryland*, 373 U.S. 83 (1963)).")
     para(doc, "Normal",
          "The government must preserve evidence whose exculpatory value is apparent "
          "(*California v. Trombetta*, 467 U.S. 479 (1984)), and the loss of evidence that is "
@@ -515,17 +635,31 @@ def _preservation_government(doc):
          "that they be kept.")
     para(doc, "Normal",
          "This includes the records of any software used to detect file-sharing activity: its "
-         "name, version, configuration, logs, and testing. The denial of discovery about such "
+         "name, version, configuration, logs, and testing."
+         "{% if request.authority.ninth_circuit %} The denial of discovery about such "
          "software has been held an abuse of discretion (*United States v. Budziak*, 697 F.3d "
-         "1105 (9th Cir. 2012)).")
+         "1105 (9th Cir. 2012)).{% endif %}")
+    tag(doc, "{%p if request.authority.custody %}")
     para(doc, "Normal",
          "We acknowledge that material depicting a minor must remain in the care, custody, and "
-         "control of the government or the court (18 U.S.C. \u00a7 3509(m)). **We do not ask "
-         "for copies of any such material.** We ask only that it be preserved, so that the "
-         "defense can examine it at a government facility when the time comes.")
+         "control of the prosecution or the court ({{ request.authority.custody }}). **We do "
+         "not ask for copies of any such material.** We ask only that it be preserved, so that "
+         "the defense can examine it when the time comes.")
+    tag(doc, "{%p elif request.authority.copies_allowed %}")
+    para(doc, "Normal",
+         "We ask that any material depicting a minor be preserved as well. This request is for "
+         "preservation; it does not waive the defense\u2019s right to copies of such material "
+         "under {{ request.authority.copies_allowed }}.")
+    tag(doc, "{%p else %}")
+    para(doc, "Normal",
+         "We ask that any material depicting a minor be preserved as well. This request is for "
+         "preservation; it does not waive any right the defense has to examine or obtain such "
+         "material in discovery.")
+    tag(doc, "{%p endif %}")
     tag(doc, '{%p if request.recipient.kind == "prosecutor" %}')
     para(doc, "Normal",
-         "Please forward this request to the investigating agency and to every laboratory, "
+         "Please forward this request to the investigating agency"
+         "{% if matter.agency %} ({{ matter.agency }}){% endif %} and to every laboratory, "
          "task force, or other agency that holds these materials.")
     tag(doc, "{%p else %}")
     para(doc, "Normal",
@@ -539,25 +673,30 @@ def _preservation_third_party(doc):
     tag(doc, '{%p if request.recipient.kind == "third-party" %}')
     para(doc, "Normal",
          "The records of your network may show which devices were connected to it during the "
-         "period. Please preserve your router and Wi-Fi logs, the lists of connected devices "
-         "(with device names and hardware, or MAC, addresses), and the records of any guest "
-         "network. Please do not reset, replace, or discard the router, and do not change its "
+         "period. Please do not reset, replace, or discard the router, and do not change its "
          "settings in a way that would erase its logs.")
-    para(doc, "Normal",
-         "A subpoena for these records may follow. Until then, we ask only that you keep "
-         "them; you need not send us anything now.")
     tag(doc, "{%p endif %}")
 
 
-def _preservation_spoliation_and_deadline(doc):
+def _preservation_request_or_notice_and_deadline(doc):
+    # To the government: notice, on the record. To a provider or network owner: a request;
+    # a third party owes the defense no duty it could be threatened with (Temple Community
+    # Hospital v. Superior Court, 20 Cal. 4th 464 (1999)).
+    tag(doc, '{%p if request.recipient.kind == "agency" or request.recipient.kind == "prosecutor" %}')
     para(doc, "Normal",
          "This letter gives you notice that these records are relevant to a pending criminal "
          "matter. Destroying or altering relevant evidence after such notice may be treated as "
          "spoliation of evidence, and a court may impose consequences for it.")
+    tag(doc, "{%p else %}")
+    para(doc, "Normal",
+         "A subpoena or court order for these records may follow. Until then, we ask only that "
+         "you keep them; you need not send us anything now.")
+    tag(doc, "{%p endif %}")
     para(doc, "Final Paragraph",
          "**Please confirm in writing by {{ request.respond_by|long_date }} "
-         "({{ request.respond_within_days }} days from the date of this letter) that the "
-         "records described above are being preserved.** If any of them no longer exist, "
+         "({{ request.respond_within_days }} days from the date of this letter"
+         "{% if request.respond_by_moved %}, moved to the next business day{% endif %}) that "
+         "the records described above are being preserved.** If any of them no longer exist, "
          "please tell us which, and when they were deleted. Please send your confirmation to "
          "me at {{ attorney.email }}{% if attorney.phone %} or call me at "
          "{{ attorney.phone }}{% endif %}. Thank you for your prompt attention to this "

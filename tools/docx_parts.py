@@ -33,6 +33,8 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Inches, Pt
 
+from drafting.docx_template import APP_XML  # the extended properties every letter carries
+
 BODY_FONT = "Times New Roman"
 BODY_SIZE = Pt(12)
 
@@ -172,6 +174,14 @@ def _drop_template_leftovers(doc) -> None:
     for name in ("w:rsids", "w:proofState", "w:attachedTemplate"):
         for el in settings.findall(qn(name)):
             settings.remove(el)
+    # Word 2013 and later open a compatibility mode 14 document in Compatibility Mode
+    for setting in settings.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), "15")
+    # East Asian text in these letters is mostly Chinese (clients' names): the theme's
+    # Simplified Chinese font, not its Japanese one
+    for el in settings.findall(qn("w:themeFontLang")):
+        el.set(qn("w:eastAsia"), "zh-CN")
 
     styles = doc.styles.element
     keep = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList"}
@@ -190,7 +200,7 @@ def _drop_template_leftovers(doc) -> None:
         parse_xml(
             f'<w:rPr {nsdecls("w")}><w:rFonts w:ascii="{BODY_FONT}" w:hAnsi="{BODY_FONT}" '
             f'w:eastAsiaTheme="minorEastAsia" w:cs="{BODY_FONT}"/><w:sz w:val="24"/>'
-            '<w:szCs w:val="24"/><w:lang w:val="en-US" w:eastAsia="en-US" w:bidi="ar-SA"/></w:rPr>'
+            '<w:szCs w:val="24"/><w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr>'
         )
     )
     ppr_default = styles.find(qn("w:docDefaults")).find(qn("w:pPrDefault"))
@@ -323,6 +333,8 @@ def _define_styles(doc) -> None:
     S(doc, "Salutation", after=10, keep_next=True)
     # body
     S(doc, "Section Heading", bold=True, before=8, after=6, keep_next=True, keep_lines=True, next_style="Normal")
+    # a heading that starts a page of its own (a form meant to be detached)
+    S(doc, "Page Heading", base="Section Heading", next_style="Normal").paragraph_format.page_break_before = True
     S(doc, "Item Title", bold=True, after=2, keep_next=True, next_style="Normal")
     S(doc, "Lead-in", keep_next=True)  # a paragraph that introduces a list or a table
     S(doc, "Final Paragraph", keep_next=True)  # the last body paragraph, kept with the closing
@@ -451,8 +463,8 @@ def cited(container, style: str, text: str, citation: str, *, optional: bool = F
 
 
 def letterhead_and_page_furniture(doc, addressee: str) -> None:
-    """First page: the letterhead. Later pages: addressee, date and "Page N".
-    Every page: "Page X of Y" in the footer. ``addressee`` is a Jinja expression."""
+    """First page: the letterhead. Later pages: addressee and date. Every page: "Page X
+    of Y" in the footer, the page's only number. ``addressee`` is a Jinja expression."""
     section = doc.sections[0]
 
     head = section.first_page_header
@@ -469,9 +481,7 @@ def letterhead_and_page_furniture(doc, addressee: str) -> None:
     p = later.paragraphs[0]
     p.style = "Header"
     add_runs(p, "{{ " + addressee + " }}")
-    para(later, "Header", "{{ letter_date|long_date }}")
-    p = para(later, "Header Last", "Page ")
-    add_field(p, "PAGE", "2")
+    para(later, "Header Last", "{{ letter_date|long_date }}")
 
     for header in (head, later):
         draft_banner(header)
@@ -632,7 +642,10 @@ def save(doc, path: Path) -> None:
             entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
-            dst.writestr(entry, src.read(info.filename))
+            data = src.read(info.filename)
+            if info.filename == "docProps/app.xml":
+                data = APP_XML  # python-docx's says "Microsoft Macintosh Word", 1 page, 0 words
+            dst.writestr(entry, data)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
     tmp.write_bytes(out.getvalue())

@@ -64,6 +64,9 @@ class Document:
     headers: dict[str, list[Block]] = field(default_factory=dict)
     footers: dict[str, list[Block]] = field(default_factory=dict)
     default_style: str = "Normal"
+    # part stem ("header2") -> its role ("header (first page)"), from the sections'
+    # references: Word and LibreOffice number the parts as they please, the roles stay
+    roles: dict[str, str] = field(default_factory=dict)
 
     def sections(self) -> list[tuple[str, list[Block]]]:
         """``("body", …)`` then each header, then each footer, named by part stem."""

@@ -422,4 +422,26 @@ def read_document(src: Source) -> Document:
                 # Each header/footer numbers its lists on its own.
                 reader = _Reader(styles, _Numbering(numbering_root))
                 into[posixpath.basename(target)] = reader.blocks(parse(target))
+        doc.roles = _roles(root, rels)
         return doc
+
+
+_ROLE_NAMES = {"first": "first page", "default": "other pages", "even": "even pages"}
+
+
+def _roles(root: etree._Element, rels) -> dict[str, str]:
+    """Each header and footer part's role (first page, other pages, even pages), by the
+    section properties that refer to it; a section number where there are several."""
+    targets = {rid: posixpath.basename(t).removesuffix(".xml") for rid, _, t in rels}
+    sections = list(root.iter(w("sectPr")))
+    roles: dict[str, list[str]] = {}
+    for n, sect in enumerate(sections, 1):
+        for kind in ("header", "footer"):
+            for ref in sect.findall(w(f"{kind}Reference")):
+                stem = targets.get(ref.get(f"{{{ooxml.R_NS}}}id", ""))
+                if stem is None:
+                    continue
+                role = _ROLE_NAMES.get(ref.get(w("type"), "default"), ref.get(w("type"), "default"))
+                where = f", section {n}" if len(sections) > 1 else ""
+                roles.setdefault(stem, []).append(f"{kind} ({role}{where})")
+    return {stem: " and ".join(names) for stem, names in roles.items()}

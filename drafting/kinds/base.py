@@ -92,6 +92,20 @@ def matter_reference(matter) -> str:
     return "Case number to be confirmed"
 
 
+def matter_in_prose(matter) -> str:
+    """The matter as a sentence names it after "in": ``the 351st District Court, Case No. X``."""
+    court = matter.court
+    if court and not court.lower().startswith("the "):
+        court = f"the {court}"
+    if court and matter.case_number:
+        return f"{court}, Case No. {matter.case_number}"
+    if matter.case_number:
+        return f"Case No. {matter.case_number}"
+    if court:
+        return court
+    return "the pending investigation" if matter.stage == "investigation" else "a pending criminal case"
+
+
 def charge_records(inputs: Inputs) -> list[Record]:
     """The case's charges, library ids resolved (an unknown id is an error listing the known)."""
     out = []
@@ -125,6 +139,7 @@ def common_context(inputs: Inputs, kind: str) -> dict[str, Any]:
             "matter", id=m.id, jurisdiction=m.jurisdiction, jurisdiction_name=name_of(m.jurisdiction),
             is_federal=m.jurisdiction == "US", stage=m.stage, stage_label=STAGE_LABELS[m.stage],
             court=m.court, case_number=m.case_number, agency=m.agency, reference=matter_reference(m),
+            reference_prose=matter_in_prose(m),
         ),
         "client": record("client", name=case.client.name, salutation=case.client.salutation or case.client.name,
                          address=list(case.client.address), email=case.client.email),

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from ..environment import record
-from ..errors import UnknownIdError
+from ..errors import CaseFileError, UnknownIdError
+from ..jurisdictions import name_of
 from .base import Inputs, Kind, Letter, common_context
 
 # Matters a defense engagement does not cover unless agreed in writing; ids are what a
@@ -18,9 +21,38 @@ EXCLUSIONS = {
     "civil": "civil lawsuits, including claims by alleged victims",
 }
 
-# Florida lets a nonrefundable flat fee be treated as earned on receipt (R. Regulating
-# Fla. Bar 4-1.5); elsewhere advance fees, flat ones included, stay in trust until earned.
-FLAT_FEE_EARNED_ON_RECEIPT = {"FL"}
+# The state's own rules of professional conduct, cited beside the ABA Model Rules
+# (LAW.md, "Corrections and additions"). A rule a state's set does not list is not cited.
+STATE_RULES = {
+    "CA": dict(fee="Cal. Rules of Prof. Conduct 1.5", trust="Cal. Rules of Prof. Conduct 1.15",
+               termination="Cal. Rules of Prof. Conduct 1.16", payor="Cal. Rules of Prof. Conduct 1.8.6"),
+    "NY": dict(fee="N.Y. Rules of Prof. Conduct 1.5", trust="N.Y. Rules of Prof. Conduct 1.15",
+               termination="N.Y. Rules of Prof. Conduct 1.16", payor="N.Y. Rules of Prof. Conduct 1.8(f)"),
+    "TX": dict(fee="Tex. Disciplinary R. Prof\u2019l Conduct 1.04(e)", trust="Tex. Disciplinary R. Prof\u2019l Conduct 1.14",
+               termination="Tex. Disciplinary R. Prof\u2019l Conduct 1.15",
+               payor="Tex. Disciplinary R. Prof\u2019l Conduct 1.08(e)"),
+    "FL": dict(fee="R. Regulating Fla. Bar 4-1.5", trust="R. Regulating Fla. Bar 5-1.1",
+               termination=None, payor="R. Regulating Fla. Bar 4-1.8(f)"),
+}
+# State crimes of destroying or hiding evidence, beside 18 U.S.C. § 1519 in a state matter.
+# LAW.md marks them [verify]: Fla. Stat. § 918.13 was read on flsenate.gov (2024 text,
+# Dec. 2026); the other three are cited by section only, without their penalties, pending
+# the same reading. The Texas grievance notice (Tex. Gov't Code § 81.079) is [verify] too;
+# its helpline number is the one texasbar.com gives.
+TAMPERING = {
+    "CA": "Cal. Penal Code \u00a7 135",
+    "NY": "N.Y. Penal Law \u00a7 215.40",
+    "TX": "Tex. Penal Code \u00a7 37.09",
+    "FL": "Fla. Stat. \u00a7 918.13",
+}
+# When the fee is fully earned, by stage: the end of the work the letter describes.
+EARNED_WHEN = {
+    "investigation": "when the pre-charge work described above ends: when charges are filed, or when the "
+                     "investigation is closed without charges",
+    "charged": "when the trial court enters judgment or the case is dismissed",
+    "convicted": "when the trial court enters judgment",
+}
+FEDERAL_APPEAL_DEADLINE = "14 days after the judgment is entered (Fed. R. App. P. 4(b)(1)(A))"
 
 
 def build(inputs: Inputs) -> list[Letter]:
@@ -34,18 +66,57 @@ def build(inputs: Inputs) -> list[Letter]:
                                  **inputs.loaded.where("engagement", "excluded", i))
         labels.append(EXCLUSIONS[ex])
     fee = eng.fee
-    jurisdiction = case.matter.jurisdiction
+    matter = case.matter
+    jurisdiction = matter.jurisdiction
+    rules_state = _rules_state(matter, inputs.attorney.bar)
+    rules = STATE_RULES.get(rules_state, {})
+    # § 6148 binds a California lawyer in any forum: a California matter, or a federal one
+    # signed by a member of the California bar (a state matter elsewhere needs that state's bar)
+    california_lawyer = jurisdiction == "CA" or (jurisdiction == "US" and "California" in inputs.attorney.bar)
+    nonrefundable = jurisdiction == "FL" and fee.type == "flat" and eng.nonrefundable
+    if eng.nonrefundable and jurisdiction != "FL":
+        raise CaseFileError(
+            "nonrefundable applies to Florida matters only; elsewhere an advance fee stays in trust until earned",
+            **inputs.loaded.where("engagement", "nonrefundable"))
+    payor = eng.payor
     context = common_context(inputs, "engagement")
     context["engagement"] = record(
         "engagement",
         fee=record("engagement.fee", type=fee.type, amount=fee.amount, rate=fee.rate, retainer=fee.retainer),
         costs_deposit=eng.costs_deposit,
         excluded=labels,
-        flat_fee_in_trust=jurisdiction not in FLAT_FEE_EARNED_ON_RECEIPT,
-        ca_6148=jurisdiction == "CA",
-        ny_part137=jurisdiction == "NY",
+        appeal_excluded="appeal" in excluded,
+        appeal_deadline=FEDERAL_APPEAL_DEADLINE if jurisdiction == "US" else None,
+        flat_fee_in_trust=not nonrefundable,
+        nonrefundable=nonrefundable,
+        earned_when=EARNED_WHEN[matter.stage],
+        billing_increment_minutes=(eng.billing_increment_minutes or 6) if fee.type == "hourly" else None,
+        rates=[record(f"engagement.rates[{i}]", role=r.role, rate=r.rate) for i, r in enumerate(eng.rates)],
+        payor=None if payor is None else record(
+            "engagement.payor", name=payor.name, relationship=payor.relationship,
+            address=list(payor.address or []), email=payor.email),
+        rules=record("engagement.rules", state_name=name_of(rules_state) if rules else None,
+                     fee=rules.get("fee"), trust=rules.get("trust"), termination=rules.get("termination"),
+                     payor=rules.get("payor"), payor_consent_in_writing=rules_state == "CA"),
+        tampering=TAMPERING.get(jurisdiction),
+        ca_6148=california_lawyer,
+        ny_part137=rules_state == "NY",
+        tx_grievance=rules_state == "TX",
     )
     return [Letter(suffix="engagement", context=context, title="Engagement letter")]
+
+
+def _rules_state(matter, bar: str) -> str | None:
+    """Whose rules of professional conduct the letter cites: the matter's state; in a
+    federal matter, the state the court sits in (district courts follow its rules), else
+    the state of the signing attorney's bar."""
+    if matter.jurisdiction != "US":
+        return matter.jurisdiction
+    for place in (matter.court or "", bar):
+        for code in STATE_RULES:
+            if re.search(rf"\b{name_of(code)}\b", place):
+                return code
+    return None
 
 
 KIND = Kind(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
-from ..dates import utc_text
+from ..dates import business_day_on_or_after, local_text, utc_text
 from ..environment import record
 from ..errors import CaseFileError
 from ..output import slug
@@ -16,41 +17,99 @@ KIND_LABELS = {
     "prosecutor": "Prosecuting office",
     "third-party": "Network owner",
 }
-SALUTATIONS = {
+GOVERNMENT = ("agency", "prosecutor")
+# Without an attention line: the custodian, or counsel at a prosecutor's office.
+DEFAULT_SALUTATIONS = {
     "isp": "To the Custodian of Records:",
     "agency": "To the Custodian of Records:",
     "prosecutor": "Dear Counsel:",
     "third-party": "To the Custodian of Records:",
 }
+# An attention line naming one of these is an office ("To the Legal Response Center:");
+# any other names a person ("Dear AUSA Daniel Okoye:").
+_OFFICE_WORDS = re.compile(
+    r"\b(center|centre|office|department|dept|unit|bureau|division|section|team|desk|group|custodian|"
+    r"records|compliance|legal|subpoena|manager|management|administrator|administration|counsel|"
+    r"services|support|operations|security|clerk|evidence|property)\b",
+    re.IGNORECASE,
+)
+
+# Authority that depends on the forum (LAW.md, "Corrections and additions"): discovery
+# statutes, and the statute keeping material depicting minors in the State's custody.
+# California lets defense counsel receive copies (Cal. Penal Code § 1054.10), so its
+# letters say the request waives nothing instead of disclaiming copies.
+DISCOVERY = {
+    "US": "Fed. R. Crim. P. 16(a)(1)(E)",
+    "CA": "Cal. Penal Code § 1054.1",
+    "NY": "N.Y. Crim. Proc. Law art. 245",
+    "TX": "Tex. Code Crim. Proc. art. 39.14",
+    "FL": "Fla. R. Crim. P. 3.220",
+}
+CUSTODY = {
+    "US": "18 U.S.C. § 3509(m)",
+    "TX": "Tex. Code Crim. Proc. art. 39.15",
+    "FL": "Fla. Stat. § 92.561",
+}
+COPIES_ALLOWED = {"CA": "Cal. Penal Code § 1054.10"}
+
+# United States v. Budziak binds the federal courts of the Ninth Circuit only (and the
+# District of Arizona's Gonzales is a district court within it); elsewhere neither is cited.
+NINTH_CIRCUIT = ("Alaska", "Arizona", "California", "Hawaii", "Idaho", "Montana", "Nevada", "Oregon",
+                 "Washington", "Guam", "Northern Mariana")
+_NINTH_ONLY = ("Budziak", "Gonzales")
+_FEDERAL_ONLY = ("Fed. R. Crim. P.", "U.S.C. § 3509")
+_CABLE_ONLY = ("U.S.C. § 551",)
 
 
 def build(inputs: Inputs) -> list[Letter]:
     letters = []
     used: dict[str, int] = {}
     base = common_context(inputs, "preservation")
-    for i, request in enumerate(inputs.loaded.case.preservation):
-        path = "request"
+    case = inputs.loaded.case
+    every_observation = _unique_sorted(o for r in case.preservation for o in r.observations)
+    for i, request in enumerate(case.preservation):
         kind = request.recipient.kind
+        government = kind in GOVERNMENT
+        own = _unique_sorted(request.observations)
+        # A government letter may name activity another request of the case lists: the
+        # government observed it. A provider or network owner learns only its own list.
+        observations = own if own or not government else every_observation
+        identify = request.identify_client if request.identify_client is not None else government
         items = _items(inputs, i, request)
-        observations = sorted(request.observations, key=lambda o: (o.at.astimezone(dt.timezone.utc), o.ip))
+        cable = request.recipient.cable_operator
+        if cable is None:
+            cable = kind == "isp" and re.search(r"\bcable\b", request.recipient.name, re.IGNORECASE) is not None
+        wording = _wording(request, kind, bool(observations), case.matter.stage)
+        forum = case.matter.jurisdiction
+        ninth = _in_ninth_circuit(case.matter, request)
+        due = respond_by(inputs.letter_date, request)
+        path = "request"
         context = dict(base)
         context["request"] = record(
             path,
             recipient=record(f"{path}.recipient", name=request.recipient.name, kind=kind,
                              kind_label=KIND_LABELS[kind], attention=request.recipient.attention,
-                             address=list(request.recipient.address), email=request.recipient.email),
-            salutation=SALUTATIONS[kind],
+                             address=list(request.recipient.address), email=request.recipient.email,
+                             reference=request.recipient.reference, cable_operator=bool(cable)),
+            salutation=salutation(kind, request.recipient.attention),
+            identify_client=identify,
             account=request.account,
             period=record(f"{path}.period", start=request.period.start, end=request.period.end),
             observations=[
                 record(f"{path}.observations[{j}]", ip=o.ip, ip_version=6 if ":" in o.ip else 4, port=o.port,
-                       at_utc=utc_text(o.at), software=o.software)
+                       at_utc=utc_text(o.at), at_given=local_text(o.at), software=o.software)
                 for j, o in enumerate(observations)
             ],
-            items=[to_record(f"{path}.items[{j}]", {"id": it.id, "text": it.text, "citation": it.citation})
+            items=[to_record(f"{path}.items[{j}]", {"id": it.id, "text": _fill(it.text, wording),
+                                                     "citation": _fit_citation(it.citation, forum, ninth, cable)})
                    for j, it in enumerate(items)],
+            asks_cgnat="cgnat-port-logs" in {it.id for it in items},
+            authority=record(f"{path}.authority", discovery=DISCOVERY.get(forum),
+                             custody=CUSTODY.get(forum), copies_allowed=COPIES_ALLOWED.get(forum),
+                             ninth_circuit=forum == "US" and ninth),
             respond_within_days=request.respond_within_days,
-            respond_by=respond_by(inputs.letter_date, request),
+            respond_by=due,
+            respond_by_moved=due != inputs.letter_date + dt.timedelta(days=request.respond_within_days),
         )
         name = slug(request.recipient.name, what="recipient name",
                     where=inputs.loaded.where("preservation", i, "recipient", "name"))
@@ -66,7 +125,79 @@ def build(inputs: Inputs) -> list[Letter]:
 def respond_by(letter_date: dt.date, request) -> dt.date:
     """The date a request asks the recipient to confirm by (the letter prints it; ``drafting
     calendar`` puts it in the calendar: one computation for both)."""
-    return letter_date + dt.timedelta(days=request.respond_within_days)
+    return business_day_on_or_after(letter_date + dt.timedelta(days=request.respond_within_days))
+
+
+def salutation(kind: str, attention: str | None) -> str:
+    """Addressed to the person or office named in the attention line, else the default."""
+    if not attention:
+        return DEFAULT_SALUTATIONS[kind]
+    addressee = attention.split(",")[0].strip()
+    if _OFFICE_WORDS.search(addressee):
+        article = "" if addressee.lower().startswith("the ") else "the "
+        return f"To {article}{addressee}:"
+    return f"Dear {addressee}:"
+
+
+def _unique_sorted(observations):
+    seen = {}
+    for o in observations:
+        seen.setdefault((o.ip, o.port, o.at.astimezone(dt.timezone.utc)), o)
+    return sorted(seen.values(), key=lambda o: (o.at.astimezone(dt.timezone.utc), o.ip))
+
+
+def _wording(request, kind: str, listed: bool, stage: str) -> dict[str, str]:
+    """What the catalogue's ``{addresses}`` and ``{account}`` say in this letter: the
+    letter never points at a list it does not print, and a network owner has no account."""
+    if listed:
+        addresses = "the IP addresses listed above"
+    elif kind == "isp":
+        addresses = "the IP addresses assigned to the account"
+    elif kind == "third-party":
+        addresses = "the IP addresses your network used"
+    else:
+        addresses = ("the IP addresses under investigation" if stage == "investigation"
+                     else "the IP addresses at issue in this case")
+    if kind == "third-party":
+        account = "your network"
+    elif request.account:
+        account = f"account {request.account}"
+    else:
+        account = "the subscriber's account"
+    return {"addresses": addresses, "account": account}
+
+
+def _fill(text: str, wording: dict[str, str]) -> str:
+    for token, phrase in wording.items():
+        text = text.replace("{" + token + "}", phrase)
+    return text
+
+
+def _fit_citation(citation: str | None, forum: str, ninth: bool, cable: bool) -> str | None:
+    """The parts of an item's citation that are authority in this forum, to this recipient."""
+    if not citation:
+        return None
+    kept = []
+    for part in (p.strip() for p in citation.split(";")):
+        if forum != "US" and any(marker in part for marker in _FEDERAL_ONLY):
+            continue
+        if not (forum == "US" and ninth) and any(marker in part for marker in _NINTH_ONLY):
+            continue
+        if not cable and any(marker in part for marker in _CABLE_ONLY):
+            continue
+        kept.append(part)
+    return "; ".join(kept) or None
+
+
+def _in_ninth_circuit(matter, request) -> bool:
+    """A federal matter before a court in the Ninth Circuit (from the court's name, or a
+    U.S. Attorney's office named for its district)."""
+    if matter.jurisdiction != "US":
+        return False
+    places = [matter.court or ""]
+    if request.recipient.kind == "prosecutor":
+        places.append(request.recipient.name)
+    return any(re.search(rf"\b{state}\b", place) for place in places for state in NINTH_CIRCUIT)
 
 
 def _items(inputs: Inputs, i: int, request):

@@ -12,15 +12,16 @@ import json
 import re
 from typing import Any
 
+from .vocabulary import RECIPIENT_KINDS, STAGES, choices
 from .models import Case
 
 _HINTS = {
     ("matter", "jurisdiction"): "two-letter state code, or US for a federal matter",
-    ("matter", "stage"): "investigation | charged | convicted",
+    ("matter", "stage"): choices(STAGES),
     ("matter", "attorney"): "an attorney id from firm.yaml",
     ("charges", "#", "offense"): "an id from the offense library (`drafting kinds` lists them)",
     ("engagement", "fee", "type"): "flat | hourly",
-    ("preservation", "#", "recipient", "kind"): "isp | agency | prosecutor | third-party",
+    ("preservation", "#", "recipient", "kind"): choices(RECIPIENT_KINDS),
     ("preservation", "#", "respond_within_days"): "the letter asks for written confirmation within these days",
     ("advisory", "state"): "where the client lives; default matter.jurisdiction",
 }

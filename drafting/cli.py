@@ -450,15 +450,15 @@ def calendar(
 ) -> None:
     """The respond-by date of every preservation request as calendar events (.ics)."""
     from .calendar_ics import calendar_bytes, collect_deadlines, write_calendar
-    from .errors import DraftingError, ValidationErrors
+    from .errors import NothingToDo, ValidationErrors
 
     report = collect_deadlines(cases, letter_date=date, firm_path=firm)
     if report.errors:  # nothing is written unless every case could be read
         errors = [e for exc in report.errors for e in (exc.errors if isinstance(exc, ValidationErrors) else [exc])]
         raise ValidationErrors(errors) if len(errors) > 1 else errors[0]
     if not report.deadlines:
-        raise DraftingError("no preservation requests in these cases; no calendar written",
-                            file=", ".join(map(str, cases)))
+        raise NothingToDo("no preservation requests in these cases; no calendar written",
+                          file=", ".join(map(str, cases)))
     data = calendar_bytes(report.deadlines, remind_days=remind_days, calendar_name="Preservation deadlines")
     write_calendar(out, data, force=force)
     for d in report.deadlines:
@@ -577,11 +577,11 @@ def new(
 ) -> None:
     """Scaffold a commented case file, asking for the essentials."""
     from . import scaffold
-    from .errors import DraftingError
+    from .errors import OutputExistsError
     from .loading import find_firm
 
     if case.exists():
-        raise DraftingError("already exists; drafting new never replaces a file", file=case)
+        raise OutputExistsError(path=case, message="already exists; drafting new never replaces a file")
     if no_input:
         text = scaffold.case_skeleton(None, None, None)
     else:

@@ -48,7 +48,9 @@ APP_XML = (
     "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>"
     "</Properties>"
 ).encode("utf-8")
-_TEMPLATED = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
+# The parts of a .docx that hold a template's text (the linter reads the same ones).
+TEMPLATED_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
+_TEMPLATED = TEMPLATED_PART
 _PARAGRAPH_TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")
 
 

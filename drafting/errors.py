@@ -10,6 +10,25 @@ from __future__ import annotations
 from pathlib import Path
 
 
+def located(message: str, *, file=None, line=None, col=None, field=None) -> str:
+    """``file:line:col field: message`` (as much of the place as is known): the one form
+    every error and every ``drafting check`` finding is printed in."""
+    loc = ""
+    if file is not None:
+        loc = str(file)
+        if line is not None:
+            loc += f":{line}"
+            if col is not None:
+                loc += f":{col}"
+    parts = [loc] if loc else []
+    if field:
+        parts.append(field + ":")
+    elif parts:
+        parts[-1] += ":"
+    parts.append(message)
+    return " ".join(parts)
+
+
 class DraftingError(Exception):
     """A problem with a case, a firm profile, a template or an output (exit code 1)."""
 
@@ -44,15 +63,7 @@ class DraftingError(Exception):
         return loc
 
     def render(self) -> str:
-        parts = []
-        if self.location:
-            parts.append(self.location)
-        if self.field:
-            parts.append(self.field + ":")
-        elif parts:
-            parts[-1] += ":"
-        parts.append(self.message)
-        return " ".join(parts)
+        return located(self.message, file=self.file, line=self.line, col=self.col, field=self.field)
 
     def __str__(self) -> str:  # keep in step if attributes change after init
         return self.render()
@@ -127,8 +138,13 @@ class MissingFieldError(DraftingError):
 class OutputExistsError(DraftingError):
     """The document exists and --force was not given."""
 
-    def __init__(self, *, path: str | Path) -> None:
-        super().__init__("already exists; not overwritten (use --force to replace it)", file=path)
+    def __init__(self, *, path: str | Path,
+                 message: str = "already exists; not overwritten (use --force to replace it)") -> None:
+        super().__init__(message, file=path)
+
+
+class NothingToDo(DraftingError):
+    """The inputs hold nothing the command could work on (no case files, no requests)."""
 
 
 class OutputError(DraftingError):

@@ -41,7 +41,10 @@ def _shape(annotation: Any) -> tuple:
     origin = get_origin(annotation)
     if origin in (Union, types.UnionType):
         args = [a for a in get_args(annotation) if a is not type(None)]
-        return _shape(args[0]) if len(args) == 1 else ("scalar",)
+        shapes = [_shape(a) for a in args]
+        if len(shapes) > 1 and all(sh[0] == "model" for sh in shapes):
+            return ("model", _Merged(tuple(sh[1] for sh in shapes)))  # a discriminated union (the fee)
+        return shapes[0] if len(shapes) == 1 else ("scalar",)
     if origin is list:
         (inner,) = get_args(annotation) or (str,)
         return ("list", _shape(inner))
@@ -50,6 +53,21 @@ def _shape(annotation: Any) -> tuple:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return ("model", annotation)
     return ("scalar",)
+
+
+class _Merged:
+    """The models of a discriminated union, read as one: every key any of them takes
+    (which keys go with which type is the model's to check)."""
+
+    def __init__(self, models: tuple) -> None:
+        self.models = models
+        self.model_fields = {k: f for m in models for k, f in m.model_fields.items()}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Merged) and other.models == self.models
+
+    def __hash__(self) -> int:
+        return hash(self.models)
 
 
 @functools.cache

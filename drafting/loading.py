@@ -7,15 +7,15 @@ column the YAML loader recorded, and suggest the nearest known key for a typo.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, get_args, get_origin
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from .errors import CaseFileError, UnknownIdError, ValidationErrors
 from .models import Case, Firm
+from .validation import located_errors
 from .yamlio import Located, load_yaml
 
 
@@ -149,8 +149,7 @@ def _validate(model: type[BaseModel], source: Located, *, what: str):
     try:
         return model.model_validate(source.data)
     except ValidationError as exc:
-        errors = [_locate(err, model, source) for err in exc.errors(include_url=False)]
-        errors.sort(key=lambda e: (e.line or 0, e.col or 0))
+        errors = located_errors(exc, model, source)
         if len(errors) == 1:
             raise errors[0] from None
         raise ValidationErrors(errors) from None
@@ -158,78 +157,6 @@ def _validate(model: type[BaseModel], source: Located, *, what: str):
 
 def _kind(value: object) -> str:
     return {list: "list", str: "single value"}.get(type(value), type(value).__name__)
-
-
-def _locate(err: dict, model: type[BaseModel], source: Located) -> CaseFileError:
-    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-    kind = err["type"]
-    field = source.field_name(loc) or None
-    if kind == "extra_forbidden":
-        known = _known_keys(model, loc[:-1])
-        message = f"unknown key {loc[-1]!r}"
-        close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
-        if close:
-            message += f"; did you mean {close[0]!r}?"
-        elif known:
-            message += f"; known keys here: {', '.join(known)}"
-        return CaseFileError(message, field=field, **source.where(loc, key=True))
-    if kind == "missing":
-        return CaseFileError("required field is missing", field=field, **source.where_missing(loc))
-    message = _message(err)
-    return CaseFileError(message, field=field, **source.where(loc))
-
-
-def _message(err: dict) -> str:
-    kind, msg = err["type"], err["msg"]
-    if kind in ("value_error", "assertion_error"):
-        return msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
-    if kind == "literal_error":
-        return f"{msg[0].lower()}{msg[1:]}, got {err.get('input')!r}"
-    if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return "expected a mapping of keys"
-    if kind == "list_type":
-        return "expected a list (one item per line starting with -)"
-    if kind in ("string_type",):
-        return "expected text"
-    if kind.startswith("int_"):
-        return f"expected a whole number, got {err.get('input')!r}" if kind == "int_parsing" else msg[0].lower() + msg[1:]
-    if kind == "too_short":
-        return "must have at least one entry"
-    return msg[0].lower() + msg[1:]
-
-
-def _known_keys(model: type[BaseModel], loc: tuple) -> list[str]:
-    """The keys allowed at ``loc`` (a path inside ``model``)."""
-    current: Any = model
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return []
-        field = _field_by_key(current, part)
-        if field is None:
-            return []
-        current = _inner_model(field.annotation)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return [f.alias or name for name, f in current.model_fields.items()]
-    return []
-
-
-def _field_by_key(model: type[BaseModel], key: str):
-    for name, field in model.model_fields.items():
-        if key in (name, field.alias):
-            return field
-    return None
-
-
-def _inner_model(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in get_args(annotation):
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None if get_origin(annotation) is None else None
 
 
 # ---------------------------------------------------------------- cross-field checks

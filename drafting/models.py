@@ -11,10 +11,12 @@ import datetime as dt
 import ipaddress
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag
+from pydantic import model_validator
 
+from .vocabulary import Grade, RecipientKind, Stage
 from .dates import parse_date, parse_instant
 from .jurisdictions import NAMES
 
@@ -137,7 +139,6 @@ class Firm(Model):
 
 # ---------------------------------------------------------------- case file
 
-Stage = Literal["investigation", "charged", "convicted"]
 
 
 class Matter(Model):
@@ -162,7 +163,7 @@ class Charge(Model):
     statute: Text | None = None
     title: Text | None = None
     counts: Annotated[int, Field(ge=1, le=10000)] = 1
-    grade: Literal["felony", "misdemeanor"] | None = None  # decides some state tiers (Cal. Penal Code § 311.11)
+    grade: Grade | None = None  # decides some state tiers (Cal. Penal Code § 311.11)
 
     @model_validator(mode="after")
     def _library_or_free_form(self) -> Charge:
@@ -180,36 +181,54 @@ CONTINGENT_REFUSAL = (
 )
 
 
-class Fee(Model):
-    type: str
+def _fee_kind(data: object) -> object:
+    """A contingent fee is refused outright (ABA Model Rule 1.5(d)(2)); an unknown type is named."""
+    if isinstance(data, dict):
+        kind = str(data.get("type", "")).strip().lower()
+        if "contingen" in kind or "percent" in kind or "success" in kind:
+            raise ValueError(CONTINGENT_REFUSAL)
+        if "type" not in data:
+            raise ValueError("a fee needs its type: flat or hourly")
+        if kind not in ("flat", "hourly"):
+            raise ValueError(f"unknown fee type {data.get('type')!r}; use flat or hourly")
+    return data
+
+
+class FlatFee(Model):
+    type: Literal["flat"]
     amount: Money | None = None
+
+    @model_validator(mode="after")
+    def _amount(self) -> FlatFee:
+        if self.amount is None:
+            raise ValueError("a flat fee needs amount")
+        return self
+
+    rate: ClassVar[None] = None  # not terms of a flat fee (the letter reads them as absent)
+    retainer: ClassVar[None] = None
+
+
+class HourlyFee(Model):
+    type: Literal["hourly"]
     rate: Money | None = None
     retainer: Money | None = None
 
-    @model_validator(mode="before")
-    @classmethod
-    def _refuse_contingent(cls, data: object) -> object:
-        if isinstance(data, dict):
-            kind = str(data.get("type", "")).strip().lower()
-            if "contingen" in kind or "percent" in kind or "success" in kind:
-                raise ValueError(CONTINGENT_REFUSAL)
-        return data
-
     @model_validator(mode="after")
-    def _shape(self) -> Fee:
-        if self.type == "flat":
-            if self.amount is None:
-                raise ValueError("a flat fee needs amount")
-            if self.rate is not None or self.retainer is not None:
-                raise ValueError("a flat fee takes amount only (rate and retainer are for hourly fees)")
-        elif self.type == "hourly":
-            if self.rate is None or self.retainer is None:
-                raise ValueError("an hourly fee needs rate and retainer")
-            if self.amount is not None:
-                raise ValueError("an hourly fee takes rate and retainer, not amount")
-        else:
-            raise ValueError(f"unknown fee type {self.type!r}; use flat or hourly")
+    def _terms(self) -> HourlyFee:
+        if self.rate is None or self.retainer is None:
+            raise ValueError("an hourly fee needs rate and retainer")
         return self
+
+    amount: ClassVar[None] = None  # not a term of an hourly fee
+
+
+# Which terms a fee has follows from its type; a flat fee's rate, or an hourly fee's
+# amount, is an unknown key there.
+# (tags in angle brackets are not keys: error locations leave them out)
+Fee = Annotated[Annotated[FlatFee, Tag("<flat>")] | Annotated[HourlyFee, Tag("<hourly>")],
+                Discriminator(lambda v: f"<{v.get('type')}>" if isinstance(v, dict) else
+                              f"<{v.type}>" if isinstance(v, (FlatFee, HourlyFee)) else None),
+                BeforeValidator(_fee_kind)]
 
 
 class Payor(Model):
@@ -245,9 +264,6 @@ class Engagement(Model):
         elif self.nonrefundable:
             raise ValueError("nonrefundable applies to a flat fee only")
         return self
-
-
-RecipientKind = Literal["isp", "agency", "prosecutor", "third-party"]
 
 
 class Recipient(Model):

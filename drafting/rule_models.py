@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, StringConstraints, Tag
 from pydantic import field_validator, model_validator
 
+from .vocabulary import Grade, RecipientKind
+
 _int_to_str = BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v)
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 Id = Annotated[str, _int_to_str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9.:\-]*$", max_length=80)]
@@ -21,8 +23,6 @@ Id = Annotated[str, _int_to_str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z
 _absent_is_none = BeforeValidator(lambda v: None if isinstance(v, dict) and set(v) == {"missing"} else v)
 Code = Annotated[str, StringConstraints(pattern=r"^(US|[A-Z]{2})$")]
 Basis = Literal["statute", "secondary"]
-RecipientKind = Literal["isp", "agency", "prosecutor", "third-party"]
-Grade = Literal["felony", "misdemeanor"]
 
 # Words written to counsel, not to a client: a fact's text that holds one is refused on load.
 RESEARCH_NOTE = re.compile(

@@ -19,12 +19,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .errors import CaseFileError, RuleDataError, RuleDataErrors, UnknownIdError
-from .rule_models import (FIELDS, REQUIRED_FACTS, UNION_TAGS, Absent, Fact, FactOrAbsent, Jurisdiction,
-                          JurisdictionPatch, Level, Offense, PreservationItem, RecipientKind)
+from .rule_models import (REQUIRED_FACTS, UNION_TAGS, Absent, Fact, FactOrAbsent, Jurisdiction,
+                          JurisdictionPatch, Level, Offense, PreservationItem)
+from .vocabulary import RECIPIENT_KINDS
+from .validation import located_errors
 from .yamlio import Located, dotted, load_yaml
 
 DATA_DIR = Path(__file__).parent / "data"
-RECIPIENT_KINDS: tuple[str, ...] = RecipientKind.__args__
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,7 @@ class RuleBook:
             try:
                 fact = _FACT.validate_python(raw)
             except ValidationError as exc:
-                errors.extend(_errors(exc, located, loc))
+                errors.extend(_errors(exc, located, loc, Fact))
                 continue
             if isinstance(fact, Fact) and fact.basis == "statute" and fact.verified_by not in attorneys:
                 errors.append(RuleDataError(
@@ -306,26 +307,11 @@ def _validate(model: type[BaseModel], raw: Any, located: Located, prefix: tuple)
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        raise RuleDataErrors(_errors(exc, located, prefix)) from None
+        raise RuleDataErrors(_errors(exc, located, prefix, model)) from None
 
 
-def _errors(exc: ValidationError, located: Located, prefix: tuple) -> list[RuleDataError]:
-    out = []
-    for err in exc.errors(include_url=False):
-        loc = prefix + tuple(p for p in err["loc"]
-                             if p not in UNION_TAGS and not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
-        if err["type"] == "extra_forbidden":
-            name = str(loc[-1])
-            near = [n for n in difflib.get_close_matches(name, FIELDS, n=2) if n != name][:1]
-            msg = f"unknown key {name!r}" + (f"; did you mean {near[0]!r}?" if near else "")
-            where = located.where(loc, key=True)
-        elif err["type"] == "missing":
-            msg, where = "required field is missing", located.where(loc[:-1], key=True)
-        else:
-            msg, where = err["msg"].removeprefix("Value error, "), located.where(loc)
-        out.append(RuleDataError(msg, field=dotted(loc) or None, **where))
-    out.sort(key=lambda e: (e.line or 0, e.col or 0))
-    return out
+def _errors(exc: ValidationError, located: Located, prefix: tuple, model: type[BaseModel] | None = None) -> list:
+    return located_errors(exc, model or Jurisdiction, located, prefix=prefix, error=RuleDataError, skip=UNION_TAGS)
 
 
 def _fingerprint(folder: Path) -> tuple:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DraftingError, UsageError
+from .errors import CaseFileError, DraftingError, UsageError
 
 SAME, DIFFERENT, MISSING, WRITTEN = "same", "different", "missing", "written"
 
@@ -85,7 +85,7 @@ def verify_cases(
 
                 loaded = load_case(case)
             if letter_date is None and loaded.case.date is None:
-                raise DraftingError("has no date: and no --date was given; a letter dated today would differ "
+                raise CaseFileError("has no date: and no --date was given; a letter dated today would differ "
                                     "from its approved copy tomorrow", **loaded.source.whole(), field="date")
             docs = renderer.documents(kind, loaded, out_dir=golden_dir, letter_date=letter_date)
         except DraftingError as exc:

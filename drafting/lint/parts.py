@@ -10,12 +10,13 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..errors import DraftingError, TemplateError, ValidationErrors
+from ..docx_template import TEMPLATED_PART
+from ..errors import DraftingError, TemplateError, ValidationErrors, located
 from ..ooxml import open_docx_zip, parse_part, read_part, w
 
 
 # The parts docx_template.compile_template runs through Jinja.
-TEMPLATED = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
+TEMPLATED = TEMPLATED_PART
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 OPENER = re.compile(r"\{\{|\{%|\{#")
 LEVEL = re.compile(r"^\{([{%#])-?(p|tr|tc|r)\s")
@@ -43,17 +44,7 @@ class Finding:
     field: str | None = None
 
     def __str__(self) -> str:
-        loc = ""
-        if self.file is not None:
-            loc = self.file + (f":{self.line}" if self.line is not None else "")
-            if self.line is not None and self.col is not None:
-                loc += f":{self.col}"
-        parts = [loc] if loc else []
-        if self.field:
-            parts.append(self.field + ":")
-        elif parts:
-            parts[-1] += ":"
-        return " ".join(parts + [self.message])
+        return located(self.message, file=self.file, line=self.line, col=self.col, field=self.field)
 
     @classmethod
     def from_error(cls, exc: DraftingError, severity: str = "error") -> list[Finding]:

@@ -138,21 +138,21 @@ def _context(case: Path) -> dict:
     rules = load_rules(firm.folder(firm.firm.rules))
     attorney = firm.attorney(loaded.case.matter.attorney)
     inputs = Inputs(loaded=loaded, firm=firm, attorney=attorney, rules=rules,
-                    letter_date=dt.date.fromisoformat(LETTER_DATE))
+                    letter_date=dt.date.fromisoformat(LETTER_DATE), draft=True)
     return KINDS["advisory"].build(inputs)[0].context
 
 
 def our_renderer(templates: Path | None, cases: list[Path], out: Path) -> None:
     from drafting.render import Renderer
 
-    renderer = Renderer(templates_dir=templates)
+    renderer = Renderer(templates_dir=templates, draft=True)  # the states' drafts render like finished letters
     for case in cases:
         renderer.render_case("advisory", case, out_dir=out, letter_date=LETTER_DATE)
 
 
 def batch_command(folder: Path, out: Path, jobs: int, templates: Path | None) -> subprocess.CompletedProcess:
     cmd = [str(DRAFTING), "batch", "advisory", str(folder), "--jobs", str(jobs), "--out", str(out),
-           "--date", LETTER_DATE]
+           "--date", LETTER_DATE, "--draft"]
     if templates:
         cmd += ["--templates", str(templates)]
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -41,9 +41,11 @@ bench: $(STAMP)
 templates: $(STAMP)
 	$(PY) tools/build_templates.py
 
-# docs/JURISDICTIONS.md from the rule data (a test fails when it is stale)
+# docs/JURISDICTIONS.md from the rule data, docs/CONTEXT.md from the kinds' context
+# models (a test fails when either is stale)
 docs: $(STAMP)
 	$(PY) tools/build_jurisdictions.py
+	$(PY) tools/build_context.py
 
 clean:
 	rm -rf out bench-out tests/_actual .pytest_cache

@@ -50,7 +50,9 @@ def run_check(cases: list[str | Path], *, firm_path: str | Path | None = None,
             raise UsageError(f"--date: {exc}") from None
     renderer = Renderer(templates_dir=templates_dir, firm_path=firm_path)
     findings: list[Finding] = []
-    templates: dict[str, str] = {str(bundled_templates() / k.template_name): k.name for k in KINDS.values()}
+    # every bundled template, used or not; a kind without one (a firm's own) is linted where it is found
+    templates: dict[str, str] = {str(bundled_templates() / k.template_name): k.name for k in KINDS.values()
+                                 if (bundled_templates() / k.template_name).is_file()}
     deferred: dict[str, list[Finding]] = {}  # render errors a template lint may explain better
     rule_dates: dict[Path | None, dt.date] = {}
 

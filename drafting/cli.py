@@ -20,7 +20,8 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-KindArg = typer.Argument(..., help="engagement, preservation or advisory.")
+# Not the list of kinds: reading it would import every kind (~0.25 s) before `--help` can answer.
+KindArg = typer.Argument(..., help="The document kind (`drafting kinds` lists them).")
 CaseArg = typer.Argument(..., help="The case file (YAML).")
 OutOpt = typer.Option(Path("out"), "--out", "-o", help="Folder for the documents.", file_okay=False)
 DateOpt = typer.Option(None, "--date", help="Letter date (default: the case's date:, else today).")
@@ -578,6 +579,7 @@ def new(
     """Scaffold a commented case file, asking for the essentials."""
     from . import scaffold
     from .errors import OutputExistsError
+    from .kinds import KINDS
     from .loading import find_firm
 
     if case.exists():
@@ -590,7 +592,7 @@ def new(
             _ask("Matter id", scaffold.matter_id),
             _ask("Jurisdiction (two-letter state code, or US for federal)", scaffold.jurisdiction),
             _ask("Stage (investigation, charged, convicted)", scaffold.stage, "investigation"),
-            _ask("Kinds (engagement, preservation, advisory)", scaffold.kinds, "engagement,preservation,advisory"),
+            _ask(f"Kinds ({', '.join(KINDS)})", scaffold.kinds, ",".join(KINDS)),
         )
     scaffold.write_case_file(case, text)
     _say(f"wrote {case}")

@@ -1,6 +1,8 @@
 """The template context as a model: every name docs/CONTEXT.md promises, with its type.
 
-This is what ``drafting check`` lints templates against (a name a template uses must be
+Each kind declares its own model (``Kind.schema``, in its module under ``drafting.kinds``);
+this module is the language they are written in. The model is what ``drafting check``
+lints templates against (a name a template uses must be
 here, not merely in one sample case) and what it generates coverage contexts from.
 A test builds the real contexts of the example cases and holds them to this model, so
 the builders in ``drafting.kinds`` and this file cannot drift apart unnoticed.
@@ -15,10 +17,6 @@ from decimal import Decimal
 from typing import Any, Iterator
 
 from .environment import Missing, Record
-from .jurisdictions import NAMES
-from .kinds.base import STAGE_LABELS
-from .kinds.engagement import EXCLUSIONS
-from .kinds.preservation import KIND_LABELS
 
 LEAF_TYPES = ("str", "int", "bool", "date", "money", "enum")
 
@@ -51,7 +49,8 @@ class Node:
     min_items: int = 0
     fields: dict[str, Node] = field(default_factory=dict)  # record
     example: Any = None
-    doc: str = ""
+    doc: str = ""  # what docs/CONTEXT.md says of the name, beside its type
+    each: str = ""  # list: the name docs/CONTEXT.md gives an element (``charge``, ``obs``)
 
     @property
     def is_leaf(self) -> bool:
@@ -97,134 +96,27 @@ def list_of(item: Node, *, min_items: int = 0, **kw) -> Node:
     return Node("list", item=item, min_items=min_items, **kw)
 
 
-def rec(_optional: bool = False, _when: When | None = None, **fields: Node) -> Node:
-    return Node("record", optional=_optional, when=_when, fields=fields)
+def rec(_optional: bool = False, _when: When | None = None, _doc: str = "", **fields: Node) -> Node:
+    return Node("record", optional=_optional, when=_when, doc=_doc, fields=fields)
 
 
 def optional(node: Node) -> Node:
     return replace(node, optional=True)
 
 
-JURISDICTION = enum(*NAMES, samples=("CA", "NY", "TX", "FL", "US", "WA"))
-
-
-def _charge(advisory: bool) -> Node:
-    known = When("known", (True,))
-    fields = dict(
-        statute=text("18 U.S.C. § 2252A(a)(5)(B)"),
-        title=text("Possession of child pornography"),
-        counts=integer(2),
-        offense_id=text("us-2252a-possession", when=known),
-        known=boolean(),
-    )
-    if advisory:
-        fields.update(
-            grade=enum("felony", "misdemeanor", optional=True),
-            penalty=text("No mandatory minimum; up to 10 years in prison."),
-            registration=text("Federal: Tier I: registration for 15 years; verification once a year, in person"),
-        )
-    return rec(**fields)
-
-
-PARAGRAPH = rec(label=text("First registration", optional=True), text=text(), citation=text(optional=True),
-                review=text(optional=True))
-SECTION = rec(
-    heading=text("California registration"), lead=text(optional=True),
-    levels=list_of(rec(label=text("Tier 1"), duration=text("At least 10 years"),
-                       verification=text("Once a year, in person"))),
-    level_heading=enum("Tier", "Level", "Offense group", "Registrants"),
-    paragraphs=list_of(PARAGRAPH, min_items=1),
-)
-
-
-def _common(kind: str, advisory: bool = False) -> dict[str, Node]:
-    return dict(
-        kind=enum(kind),
-        draft=boolean(),
-        letter_date=date(),
-        firm=rec(name=text("Harper & Vale LLP"), address=list_of(text(), min_items=1), phone=text("(916) 555-0142"),
-                 email=text("office@example.com"), website=text("www.example.com", optional=True)),
-        attorney=rec(id=text("mharper"), name=text("Mara Harper"), title=text("Partner"), bar=text(),
-                     email=text("mharper@example.com"), phone=text("(916) 555-0143", optional=True)),
-        matter=rec(
-            id=text("2026-0142"), jurisdiction=JURISDICTION, jurisdiction_name=text("California"),
-            is_federal=boolean(), stage=enum(*STAGE_LABELS), stage_label=enum(*STAGE_LABELS.values()),
-            court=text(optional=True), case_number=text("26FE012345", optional=True), agency=text(optional=True),
-            reference=text(), reference_prose=text("the Superior Court of California, Case No. 26FE012345"),
-        ),
-        client=rec(name=text("Daniel R. Ortiz"), salutation=text("Mr. Ortiz"), address=list_of(text(), min_items=1),
-                   email=text("client@example.com", optional=True)),
-        charges=list_of(_charge(advisory)),
-        charges_heading=enum("Potential charges", "Charges"),
-    )
-
-
-SCHEMAS: dict[str, Node] = {
-    "engagement": rec(
-        **_common("engagement"),
-        engagement=rec(
-            fee=rec(type=enum("flat", "hourly"),
-                    amount=money(when=When("type", ("flat",))),
-                    rate=money(when=When("type", ("hourly",))),
-                    retainer=money(when=When("type", ("hourly",)))),
-            costs_deposit=money(optional=True),
-            excluded=list_of(enum(*EXCLUSIONS.values(), samples=tuple(EXCLUSIONS.values())[:1])),
-            appeal_excluded=boolean(),
-            appeal_deadline=text("14 days after the judgment is entered (Fed. R. App. P. 4(b)(1)(A))", optional=True),
-            flat_fee_in_trust=boolean(), nonrefundable=boolean(),
-            earned_when=text("when the trial court enters judgment or the case is dismissed"),
-            billing_increment_minutes=integer(6, when=When("/engagement.fee.type", ("hourly",))),
-            rates=list_of(rec(role=text("Associate"), rate=money())),
-            payor=rec(True, name=text("Rosa Ortiz"), relationship=text("mother", optional=True),
-                      address=list_of(text()), email=text("r.ortiz@example.com", optional=True)),
-            rules=rec(state_name=text("California", optional=True),
-                      fee=text("Cal. Rules of Prof. Conduct 1.5", optional=True),
-                      trust=text("Cal. Rules of Prof. Conduct 1.15", optional=True),
-                      termination=text("Cal. Rules of Prof. Conduct 1.16", optional=True),
-                      payor=text("Cal. Rules of Prof. Conduct 1.8.6", optional=True),
-                      payor_consent_in_writing=boolean()),
-            tampering=text("Cal. Penal Code § 135", optional=True),
-            ca_6148=boolean(), ny_part137=boolean(), tx_grievance=boolean(),
-        ),
-    ),
-    "preservation": rec(
-        **_common("preservation"),
-        request=rec(
-            recipient=rec(name=text("Sierra Cable Communications, LLC"), kind=enum(*KIND_LABELS),
-                          kind_label=enum(*KIND_LABELS.values()), attention=text(optional=True),
-                          address=list_of(text(), min_items=1), email=text("legal@example.net", optional=True),
-                          reference=text("305A-SC-3345678", optional=True), cable_operator=boolean()),
-            salutation=text("To the Custodian of Records:"),
-            identify_client=boolean(),
-            account=text("8835-1120", optional=True),
-            period=rec(start=date(), end=date()),
-            observations=list_of(rec(ip=text("203.0.113.45"), ip_version=enum(4, 6), port=integer(51413, optional=True),
-                                     at_utc=text("2026-09-14 10:22:10 UTC"),
-                                     at_given=text("2026-09-14 03:22:10 -07:00"), software=text(optional=True))),
-            items=list_of(rec(id=text("ip-assignment-logs"), text=text(), citation=text(optional=True))),
-            asks_cgnat=boolean(),
-            authority=rec(discovery=text("Fed. R. Crim. P. 16(a)(1)(E)", optional=True),
-                          custody=text("18 U.S.C. § 3509(m)", optional=True),
-                          copies_allowed=text("Cal. Penal Code § 1054.10", optional=True),
-                          ninth_circuit=boolean()),
-            respond_within_days=integer(10),
-            respond_by=date(),
-            respond_by_moved=boolean(),
-        ),
-    ),
-    "advisory": rec(
-        **_common("advisory", advisory=True),
-        sections=list_of(SECTION, min_items=1),
-        advisory=rec(state=enum(*NAMES, samples=("CA", "US")), state_name=text("California"),
-                     state_title=text("California"), show_federal=boolean(), show_state=boolean(), intro=text()),
-        authorities=list_of(text(), min_items=1),
-    ),
-}
-
-
 def schema(kind: str) -> Node:
-    """The context model of a kind (a record whose fields are the top-level names)."""
-    return SCHEMAS[kind]
+    """The context model of a kind (a record whose fields are the top-level names): the
+    ``schema`` its ``Kind`` declares."""
+    from .kinds import KINDS  # the kinds build on this module, so they are looked up late
+
+    return KINDS[kind].schema
+
+
+def schemas() -> dict[str, Node]:
+    """Every kind's context model, by kind name."""
+    from .kinds import KINDS
+
+    return {name: k.schema for name, k in KINDS.items()}
 
 
 # ---------------------------------------------------------------- checking a real context
@@ -233,7 +125,7 @@ def schema(kind: str) -> Node:
 def conformance(kind: str, context: dict[str, Any]) -> list[str]:
     """Where a real context departs from the model: unknown names, absent required names, wrong types."""
     problems: list[str] = []
-    _check(SCHEMAS[kind], Record(kind, dict(context)), "", context, problems)
+    _check(schema(kind), Record(kind, dict(context)), "", context, problems)
     return problems
 
 
@@ -315,8 +207,8 @@ BASELINE_ITEMS = 3
 def sample_context(kind: str, variant: Variant = Variant("baseline")) -> dict[str, Any]:
     """A context built from the model alone, shaped by ``variant``."""
     gen = _Generator(variant)
-    root = gen.value(SCHEMAS[kind], "", "")  # path "" so that children read "matter.id"
-    _apply_conditions(SCHEMAS[kind], root, root._values, variant.present)
+    root = gen.value(schema(kind), "", "")  # path "" so that children read "matter.id"
+    _apply_conditions(schema(kind), root, root._values, variant.present)
     return root.fields()
 
 
@@ -385,7 +277,7 @@ def coverage_variants(kind: str) -> list[Variant]:
     each enum value; each bool false. Bounded (a few dozen per kind)."""
     variants = [Variant("every field is given and every list has 3 items"),
                 Variant("every optional field is Missing", all_missing=True)]
-    nodes = list(walk(SCHEMAS[kind]))
+    nodes = list(walk(schema(kind)))
     for path, node in nodes:
         if node.type == "list":
             if node.min_items == 0:

@@ -147,7 +147,7 @@ class Renderer:
                 continue
             props = Properties(title=f"{letter.title} — {loaded.case.matter.id}", subject=kind.title,
                                author=firm.firm.name, letter_date=inputs.letter_date)
-            data = template.render(letter.context, props, locate=_locator(letter, loaded, firm))
+            data = template.render(letter.context, props, locate=_locator(kind, letter, loaded, firm))
             docs.append(Document(path, data))
         return docs, existing
 
@@ -221,13 +221,11 @@ def _letter_date(explicit: object, loaded: LoadedCase) -> dt.date:
     return dt.date.today()
 
 
-def _locator(letter: Letter, loaded: LoadedCase, firm: LoadedFirm):
+def _locator(kind: Kind, letter: Letter, loaded: LoadedCase, firm: LoadedFirm):
     """Map a context path (``request.recipient.email``) to where the user would fix it."""
 
     def locate(path: str) -> dict:
-        parts = field_for(path)
-        if parts and parts[0] == "request" and letter.index is not None:
-            parts = ("preservation", letter.index) + parts[1:]
+        parts = kind.case_path(letter, field_for(path))
         if parts and parts[0] in ("firm", "attorney"):
             loc = parts[1:]
             if parts[0] == "attorney":

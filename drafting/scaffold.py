@@ -15,13 +15,11 @@ from pathlib import Path
 from .errors import CaseFileError, OutputError
 from .jurisdictions import NAMES
 from .kinds import KINDS
-from .kinds.base import STAGE_LABELS
-from .kinds.engagement import EXCLUSIONS
+from .kinds.base import FILL_IN, STAGE_LABELS, wrapped
 from .output import slug, write_atomic
 from .rules import load_rules
 
 STAGES = tuple(STAGE_LABELS)
-FILL_IN = "# FILL IN"
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
 
 
@@ -87,9 +85,11 @@ def case_skeleton(
     matter_id: str | None,
     jurisdiction: str | None,
     stage: str = "investigation",
-    kinds: tuple[str, ...] | list[str] = tuple(KINDS),
+    kinds: tuple[str, ...] | list[str] | None = None,
 ) -> str:
-    """A commented YAML case file; ``None`` essentials become ``FILL IN`` placeholders."""
+    """A commented YAML case file, with a section for each of ``kinds`` (default: every kind);
+    ``None`` essentials become ``FILL IN`` placeholders."""
+    kinds = tuple(KINDS) if kinds is None else kinds
     rules = load_rules()
     fill = f"  {FILL_IN}"
     lines = [
@@ -118,69 +118,14 @@ def case_skeleton(
         "",
         "charges: []                       # zero or more; replace [] with entries like these:",
         "#  - offense: us-2252a-possession  # an id from the offense library:",
-        *_wrapped("#                                 ", ", ".join(rules.offenses)),
+        *wrapped("#                                 ", ", ".join(rules.offenses)),
         "#    counts: 2                     # optional, default 1",
         "#  - statute: \"Cal. Penal Code § 311.11(a)\"   # or a charge the library does not know",
         "#    title: Possession of matter depicting a minor engaged in sexual conduct",
     ]
-    if "engagement" in kinds:
-        lines += [
-            "",
-            "engagement:",
-            "  fee:",
-            "    type: flat                    # flat | hourly",
-            f"    amount: \"\"{fill}: the flat fee, e.g. 25000",
-            "    # for an hourly fee: type: hourly, delete amount, and give",
-            "    # rate: 450",
-            "    # retainer: 10000",
-            "  # costs_deposit: 5000           # optional: experts, forensic examination",
-            "  # excluded: [appeal, forfeiture] # optional; default: all of",
-            *_wrapped("  #                               ", ", ".join(EXCLUSIONS)),
-            "  # payor:                        # optional: someone else pays (consent terms, payor page)",
-            "  #   name: Rosa Ortiz",
-            "  #   relationship: mother",
-            "  # rates: [{role: Associate, rate: 300}]   # optional, hourly: other timekeepers",
-            "  # billing_increment_minutes: 6  # optional, hourly; default 6",
-            "  # nonrefundable: true           # optional, Florida flat fees only",
-        ]
-    if "preservation" in kinds:
-        lines += [
-            "",
-            "preservation:                     # one letter per recipient; copy the entry for more",
-            "  - recipient:",
-            f"      name: \"\"{fill}: who holds the records, e.g. Sierra Cable Communications, LLC",
-            "      kind: isp                   # isp | agency | prosecutor | third-party",
-            "      # attention: Legal Response Center",
-            f"      address: []{fill}: postal address, one line per item",
-            "      # email: legal@example.net",
-            "      # reference: \"305A-SC-3345678\"  # the recipient's own file number",
-            "    # account: \"8835-1120\"",
-            "    # identify_client: false      # default: true for agency/prosecutor, false for isp/third-party",
-            "    period:",
-            f"      from: \"\"{fill}: first day of the period, e.g. 2026-08-01",
-            f"      to: \"\"{fill}: last day of the period, e.g. 2026-10-31",
-            "    # observations:               # optional; IPv4 or IPv6; times in any zone",
-            "    #   - {ip: 203.0.113.45, port: 51413, at: \"2026-09-14 03:22:10 -07:00\", software: BitTorrent}",
-            "    #   - {ip: \"2001:db8::45\", port: 6881, at: \"2026-10-03T18:40:00Z\"}",
-            "    # items: [ip-assignment-logs]  # optional; default: the catalogue's items for the kind:",
-            *_wrapped("    #                               ", ", ".join(rules.preservation)),
-            "    # respond_within_days: 10",
-        ]
-    if "advisory" in kinds:
-        known = sorted(rules.registration)
-        lines.append("")
-        if jurisdiction is not None and jurisdiction not in rules.registration:
-            lines += [
-                "advisory:",
-                f"  state: \"\"{fill}: the state whose registration rules apply ({', '.join(known)}); "
-                f"there are none for {jurisdiction} yet",
-            ]
-        else:
-            lines += [
-                "# advisory:",
-                f"#   state: CA                     # optional: where the client lives ({', '.join(known)}); "
-                "default: matter.jurisdiction",
-            ]
+    for kind in KINDS.values():
+        if kind.name in kinds and kind.skeleton is not None:
+            lines += ["", *kind.skeleton(rules, jurisdiction)]
     return "\n".join(_align(line) for line in lines) + "\n"
 
 
@@ -198,16 +143,6 @@ def _field(key: str, value: str | None, hint: str, *, indent: int, comment: str 
         return f'{pad}{key}: ""  {FILL_IN}: {hint}'
     line = f"{pad}{key}: {json.dumps(value, ensure_ascii=False)}"
     return line + (" " * max(1, 34 - len(line)) + f"# {comment}" if comment else "")
-
-
-def _wrapped(prefix: str, text: str, width: int = 96) -> list[str]:
-    out, line = [], ""
-    for word in text.split(" "):
-        if line and len(prefix) + len(line) + len(word) + 1 > width:
-            out.append(prefix + line.rstrip())
-            line = ""
-        line += word + " "
-    return out + [prefix + line.rstrip()] if line else out
 
 
 def fill_in_lines(text: str) -> list[tuple[int, str]]:

@@ -470,13 +470,13 @@ def test_a_compiled_template_survives_pickling_byte_for_byte(work):
     import pickle
 
     from drafting.docx_template import Properties, compile_template
-    from drafting.render import Renderer, _locator
+    from drafting.render import Renderer, _locator, get_kind
 
     template = compile_template(work["templates"] / "advisory.docx")
     copy = pickle.loads(pickle.dumps(template))
     inputs, letters = Renderer(draft=True).letters("advisory", work["cases"] / "case-03.yaml", letter_date=DATE)
     (_, letter), = letters
     props = Properties(title="t", subject="s", author="a", letter_date=dt.date(2026, 11, 28))
-    locate = _locator(letter, inputs.loaded, inputs.firm)
+    locate = _locator(get_kind("advisory"), letter, inputs.loaded, inputs.firm)
     assert copy.render(letter.context, props, locate=locate) == template.render(letter.context, props, locate=locate)
     assert copy.key == template.key

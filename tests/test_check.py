@@ -132,8 +132,10 @@ def test_a_case_error_found_only_by_rendering(tmp_path):
 
 
 def test_bundled_templates_lint_clean():
-    findings = [f for kind in ("engagement", "preservation", "advisory")
-                for f in lint_template(ROOT / "templates" / f"{kind}.docx", kind)]
+    from drafting.kinds import KINDS
+
+    findings = [f for kind in KINDS.values()
+                for f in lint_template(ROOT / "templates" / kind.template_name, kind.name)]
     assert [str(f) for f in findings if f.severity == "error"] == []
 
 

@@ -20,13 +20,14 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from drafting.errors import CaseFileError, DraftingError
+from drafting.kinds import KINDS as ALL_KINDS
 from drafting.loading import load_case
 from drafting.render import Renderer
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 SEEDS = {p.name: p.read_bytes() for p in sorted((EXAMPLES / "cases").glob("*.yaml"))}
 FIRM = (EXAMPLES / "firm.yaml").read_bytes()
-KINDS = ("engagement", "preservation", "advisory")
+KINDS = tuple(ALL_KINDS)  # every declared kind
 
 
 def _laughs(levels: int) -> str:

@@ -8,18 +8,18 @@ from pathlib import Path
 
 import pytest
 
+from drafting.kinds import KINDS
 from drafting.render import Renderer
 
 EXAMPLES = Path(__file__).parent.parent / "examples" / "cases"
-SECTION = {"engagement": "engagement:", "preservation": "preservation:", "advisory": None}
 
 
 def _params():
     for case in sorted(EXAMPLES.glob("*.yaml")):
         text = case.read_text(encoding="utf-8")
-        for kind, marker in SECTION.items():
-            if marker is None or f"\n{marker}" in text:
-                yield pytest.param(kind, case, id=f"{case.stem}-{kind}")
+        for kind in KINDS.values():
+            if all(f"\n{section}:" in text for section in kind.sections):
+                yield pytest.param(kind.name, case, id=f"{case.stem}-{kind.name}")
 
 
 @pytest.fixture(scope="module")

@@ -329,3 +329,26 @@ def test_an_empty_item_list_is_refused_with_its_line(tmp_path):
     with pytest.raises(CaseFileError) as info:
         letters("preservation", case)
     assert "preservation[0].items" in str(info.value) and ":15:" in str(info.value)
+
+
+def test_a_field_a_firm_template_prints_is_located_in_its_own_request(tmp_path):
+    """Each letter comes from one entry of `preservation:` (Kind.per_entry): an optional
+    field the template prints unguarded is reported at the entry that lacks it."""
+    from helpers import make_template
+
+    from drafting.errors import DraftingError
+    from drafting.render import Renderer
+
+    case = make(tmp_path)
+    text = case.read_text(encoding="utf-8")
+    first, entry = text.split("preservation:\n", 1)
+    given = entry.replace("    respond_within_days", '    account: "77"\n    respond_within_days')
+    case.write_text(first + "preservation:\n" + given + entry.replace("Sierra Cable, LLC", "Third Net"),
+                    encoding="utf-8")
+    # the 1-based line of the second entry ("- recipient:") is the 0-based index of its name
+    second_line = case.read_text(encoding="utf-8").splitlines().index('      name: "Third Net"')
+    templates = make_template(tmp_path / "templates", "preservation", ["{{ request.account }}"]).parent
+    with pytest.raises(DraftingError) as caught:
+        Renderer(templates_dir=templates).documents("preservation", case, out_dir=tmp_path / "out")
+    assert str(caught.value.file) == str(case)
+    assert caught.value.line == second_line, str(caught.value)

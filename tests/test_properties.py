@@ -21,10 +21,11 @@ from hypothesis import strategies as st
 
 from drafting.docxtext import Paragraph, Table, read_document
 from drafting.errors import CaseFileError
+from drafting.kinds import KINDS as ALL_KINDS
 from drafting.loading import load_case, load_firm
 from drafting.render import Renderer
 
-KINDS = ("engagement", "preservation", "advisory")
+KINDS = tuple(ALL_KINDS)  # every declared kind
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 # ---------------------------------------------------------------- generating text

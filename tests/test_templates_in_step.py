@@ -17,9 +17,11 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from drafting.kinds import KINDS as ALL_KINDS
+
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates"
-KINDS = ("engagement", "preservation", "advisory")
+KINDS = tuple(ALL_KINDS)  # every declared kind
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from ..advice import FEDERAL_EXTRAS, FEDERAL_FACTS, STATE_FACTS, TRAVEL_EXTRAS, Advice, Charge, Composer
 from ..advice import is_chapter_110, title_name
+from ..context_schema import boolean, enum, list_of, rec, text
 from ..environment import Missing, record
 from ..errors import DraftRequired
-from ..jurisdictions import name_of
+from ..jurisdictions import NAMES, name_of
 from ..statutes import matches
-from .base import Inputs, Kind, Letter, common_context
+from .base import FILL_IN, Inputs, Kind, Letter, charge_schema, common_context, common_schema
 
 _IF = {
     "investigation": "If you were charged and convicted of an offense that requires registration",
@@ -222,12 +223,65 @@ def _intro(stage: str, state_code: str, matter_code: str) -> str:
             f"a sex offender under {where}, and what that would mean for your daily life.")
 
 
+PARAGRAPH = rec(label=text("First registration", optional=True, doc='"First registration", "Reporting changes" …'),
+                text=text(doc="the fact, as the client reads it"), citation=text(optional=True),
+                review=text(optional=True, doc="a draft's mark on a fact that is missing or secondary"))
+SECTION = rec(
+    heading=text("California registration", doc='"California registration", "Federal registration (SORNA)", '
+                                                '"Federal law", "Other consequences", "What you should do now"'),
+    lead=text(optional=True, doc="the sentence that opens the section, fitted to the stage"),
+    levels=list_of(rec(label=text("Tier 1"), duration=text("At least 10 years"),
+                       verification=text("Once a year, in person")), each="level", doc="the tier or level table"),
+    level_heading=enum("Tier", "Level", "Offense group", "Registrants"),
+    paragraphs=list_of(PARAGRAPH, min_items=1, each="paragraph"),
+)
+SCHEMA = rec(
+    _doc="The wording and the law are chosen in `drafting/advice.py` from the rule data (fitted to the "
+         "matter's jurisdiction and stage); the template lays them out.",
+    **common_schema("advisory", charge=charge_schema(
+        grade=enum("felony", "misdemeanor", optional=True, doc="(from the case; decides some state tiers)"),
+        penalty=text("No mandatory minimum; up to 10 years in prison.",
+                     doc='plain English, e.g. "No mandatory minimum; up to 10 years …" (in a draft, a review mark '
+                         'where the library gives none)'),
+        registration=text("Federal: Tier I: registration for 15 years; verification once a year, in person",
+                          doc='one line per registration law: "Federal: Tier I: registration for 15 years; '
+                              'verification once a year, in person", "California: …"'),
+    )),
+    sections=list_of(SECTION, min_items=1, each="section"),
+    advisory=rec(state=enum(*NAMES, samples=("CA", "US"), doc='"CA" …, or "US"'),
+                 state_name=text("California", doc='"California", "the District of Columbia" …'),
+                 state_title=text("California", doc='"California", "District of Columbia" … (for headings)'),
+                 show_federal=boolean(doc="(a federal matter: the federal registration law is set out)"),
+                 show_state=boolean(doc="(the client lives in a state: its law is set out)"),
+                 intro=text(doc="the opening sentence, fitted to the stage and the jurisdictions")),
+    authorities=list_of(text(), min_items=1, doc="every authority the letter cites, once, in legal order"),
+)
+
+
+def skeleton(rules, jurisdiction: str | None) -> list[str]:
+    """The advisory: section of `drafting new` (commented out unless the matter's state has no rules)."""
+    known = sorted(rules.registration)
+    if jurisdiction is not None and jurisdiction not in rules.registration:
+        return [
+            "advisory:",
+            f"  state: \"\"  {FILL_IN}: the state whose registration rules apply ({', '.join(known)}); "
+            f"there are none for {jurisdiction} yet",
+        ]
+    return [
+        "# advisory:",
+        f"#   state: CA                     # optional: where the client lives ({', '.join(known)}); "
+        "default: matter.jurisdiction",
+    ]
+
+
 KIND = Kind(
     name="advisory",
     title="Registration advisory",
     summary="advisory to the client on sex-offender registration consequences",
     sections=(),
     build=build,
+    schema=SCHEMA,
+    skeleton=skeleton,
 )
 
 __all__ = ["KIND", "Missing", "compose"]

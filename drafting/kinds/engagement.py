@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
+from ..context_schema import When, boolean, enum, integer, list_of, money, rec, text
 from ..environment import record
 from ..errors import CaseFileError, UnknownIdError
 from ..jurisdictions import name_of
-from .base import Inputs, Kind, Letter, common_context
+from .base import FILL_IN, Inputs, Kind, Letter, common_context, common_schema, wrapped
 
 # Matters a defense engagement does not cover unless agreed in writing; ids are what a
 # case file's `excluded:` lists, labels are how the letter says them.
@@ -119,10 +120,76 @@ def _rules_state(matter, bar: str) -> str | None:
     return None
 
 
+def skeleton(rules, jurisdiction: str | None) -> list[str]:
+    """The engagement: section of `drafting new`."""
+    fill = f"  {FILL_IN}"
+    return [
+        "engagement:",
+        "  fee:",
+        "    type: flat                    # flat | hourly",
+        f"    amount: \"\"{fill}: the flat fee, e.g. 25000",
+        "    # for an hourly fee: type: hourly, delete amount, and give",
+        "    # rate: 450",
+        "    # retainer: 10000",
+        "  # costs_deposit: 5000           # optional: experts, forensic examination",
+        "  # excluded: [appeal, forfeiture] # optional; default: all of",
+        *wrapped("  #                               ", ", ".join(EXCLUSIONS)),
+        "  # payor:                        # optional: someone else pays (consent terms, payor page)",
+        "  #   name: Rosa Ortiz",
+        "  #   relationship: mother",
+        "  # rates: [{role: Associate, rate: 300}]   # optional, hourly: other timekeepers",
+        "  # billing_increment_minutes: 6  # optional, hourly; default 6",
+        "  # nonrefundable: true           # optional, Florida flat fees only",
+    ]
+
+
+SCHEMA = rec(
+    **common_schema("engagement"),
+    engagement=rec(
+        fee=rec(type=enum("flat", "hourly"),
+                amount=money(when=When("type", ("flat",))),
+                rate=money(when=When("type", ("hourly",))),
+                retainer=money(when=When("type", ("hourly",)))),
+        costs_deposit=money(optional=True),
+        excluded=list_of(enum(*EXCLUSIONS.values(), samples=tuple(EXCLUSIONS.values())[:1]),
+                         doc='labels, e.g. "an appeal", "civil forfeiture proceedings" '
+                             '(default: all standard exclusions)'),
+        appeal_excluded=boolean(doc="`appeal` is among the exclusions (the letter says what the firm still "
+                                    "does at judgment)"),
+        appeal_deadline=text(FEDERAL_APPEAL_DEADLINE, optional=True, doc=f'the federal deadline, "{FEDERAL_APPEAL_DEADLINE}"'),
+        flat_fee_in_trust=boolean(doc="True unless the fee is a Florida nonrefundable flat fee (earned on receipt, "
+                                      "operating account) — wording branches on it"),
+        nonrefundable=boolean(doc="a Florida flat fee the case marks `nonrefundable: true`"),
+        earned_when=text("when the trial court enters judgment or the case is dismissed",
+                         doc='when the fee is fully earned, by stage: "when the trial court enters judgment …"'),
+        billing_increment_minutes=integer(6, when=When("/engagement.fee.type", ("hourly",)), doc="(default 6)"),
+        rates=list_of(rec(role=text("Associate"), rate=money()), each="rate", doc="other timekeepers (hourly)"),
+        payor=rec(True, _doc="the third party who pays (Rule 1.8(f))",
+                  name=text("Rosa Ortiz"), relationship=text("mother", optional=True, doc='"mother"'),
+                  address=list_of(text()), email=text("r.ortiz@example.com", optional=True)),
+        rules=rec(_doc="the state rules of professional conduct cited beside the Model Rules (the matter's state; "
+                       "in a federal matter the state the court sits in, else the attorney's bar)",
+                  state_name=text("California", optional=True),
+                  fee=text("Cal. Rules of Prof. Conduct 1.5", optional=True, doc='"Cal. Rules of Prof. Conduct 1.5"'),
+                  trust=text("Cal. Rules of Prof. Conduct 1.15", optional=True),
+                  termination=text("Cal. Rules of Prof. Conduct 1.16", optional=True),
+                  payor=text("Cal. Rules of Prof. Conduct 1.8.6", optional=True),
+                  payor_consent_in_writing=boolean(doc="California: informed written consent to a payor "
+                                                       "(rule 1.8.6)")),
+        tampering=text("Cal. Penal Code § 135", optional=True,
+                       doc="the state's evidence-tampering statute, beside 18 U.S.C. § 1519"),
+        ca_6148=boolean(doc="a California matter, or a federal one signed by a California lawyer: § 6148"),
+        ny_part137=boolean(doc="New York: Part 1215 / Part 137 arbitration notice"),
+        tx_grievance=boolean(doc="Texas: the State Bar grievance notice (Tex. Gov't Code § 81.079)"),
+    ),
+)
+
 KIND = Kind(
     name="engagement",
     title="Engagement letter",
     summary="engagement letter and fee agreement, for the client to sign",
     sections=("engagement",),
     build=build,
+    schema=SCHEMA,
+    skeleton=skeleton,
 )

@@ -6,10 +6,11 @@ import datetime as dt
 import re
 
 from ..dates import business_day_on_or_after, local_text, utc_text
+from ..context_schema import boolean, date, enum, integer, list_of, rec, text
 from ..environment import record
 from ..errors import CaseFileError
 from ..output import slug
-from .base import Inputs, Kind, Letter, common_context, to_record
+from .base import FILL_IN, Inputs, Kind, Letter, PerEntry, common_context, common_schema, to_record, wrapped
 
 KIND_LABELS = {
     "isp": "Internet service provider",
@@ -221,10 +222,91 @@ def _items(inputs: Inputs, i: int, request):
     return sorted(unique.values(), key=lambda it: order.index(it.id))
 
 
+def skeleton(rules, jurisdiction: str | None) -> list[str]:
+    """The preservation: section of `drafting new`."""
+    fill = f"  {FILL_IN}"
+    return [
+        "preservation:                     # one letter per recipient; copy the entry for more",
+        "  - recipient:",
+        f"      name: \"\"{fill}: who holds the records, e.g. Sierra Cable Communications, LLC",
+        "      kind: isp                   # isp | agency | prosecutor | third-party",
+        "      # attention: Legal Response Center",
+        f"      address: []{fill}: postal address, one line per item",
+        "      # email: legal@example.net",
+        "      # reference: \"305A-SC-3345678\"  # the recipient's own file number",
+        "    # account: \"8835-1120\"",
+        "    # identify_client: false      # default: true for agency/prosecutor, false for isp/third-party",
+        "    period:",
+        f"      from: \"\"{fill}: first day of the period, e.g. 2026-08-01",
+        f"      to: \"\"{fill}: last day of the period, e.g. 2026-10-31",
+        "    # observations:               # optional; IPv4 or IPv6; times in any zone",
+        "    #   - {ip: 203.0.113.45, port: 51413, at: \"2026-09-14 03:22:10 -07:00\", software: BitTorrent}",
+        "    #   - {ip: \"2001:db8::45\", port: 6881, at: \"2026-10-03T18:40:00Z\"}",
+        "    # items: [ip-assignment-logs]  # optional; default: the catalogue's items for the kind:",
+        *wrapped("    #                               ", ", ".join(rules.preservation)),
+        "    # respond_within_days: 10",
+    ]
+
+
+SCHEMA = rec(
+    _doc="One context per recipient.",
+    **common_schema("preservation"),
+    request=rec(
+        recipient=rec(name=text("Sierra Cable Communications, LLC"), kind=enum(*KIND_LABELS),
+                      kind_label=enum(*KIND_LABELS.values()), attention=text(optional=True),
+                      address=list_of(text(), min_items=1), email=text("legal@example.net", optional=True),
+                      reference=text("305A-SC-3345678", optional=True,
+                                     doc="the recipient's own file or case number"),
+                      cable_operator=boolean(doc="the case's `cable_operator`; default: an ISP with \"Cable\" "
+                                                 "in its name")),
+        salutation=text("To the Custodian of Records:",
+                        doc='to the person or office of the attention line ("Dear AUSA Daniel Okoye:", '
+                            '"To the Legal Response Center:"), else "To the Custodian of Records:" '
+                            '(isp, third-party, agency) or "Dear Counsel:" (prosecutor)'),
+        identify_client=boolean(doc="whether the letter may name the client and the matter (the case's "
+                                    "`identify_client`; default true for agency and prosecutor, false otherwise)"),
+        account=text("8835-1120", optional=True),
+        period=rec(start=date(), end=date()),
+        observations=list_of(rec(ip=text("203.0.113.45", doc='canonical ("203.0.113.45", "2001:db8::1")'),
+                                 ip_version=enum(4, 6), port=integer(51413, optional=True),
+                                 at_utc=text("2026-09-14 10:22:10 UTC", doc='"2026-09-14 10:22:10 UTC"'),
+                                 at_given=text("2026-09-14 03:22:10 -07:00",
+                                               doc='the time as the case gave it: "2026-09-14 03:22:10 -07:00", '
+                                                   '"… PDT", "… America/Los_Angeles"'),
+                                 software=text(optional=True)),
+                             each="obs",
+                             doc="sorted by time, duplicates dropped; for an agency or prosecutor whose own list "
+                                 "is empty, the observations of every request of the case"),
+        items=list_of(rec(id=text("ip-assignment-logs", doc='"ip-assignment-logs"'),
+                          text=text(doc="what to preserve, one sentence ({addresses} and {account} filled in)"),
+                          citation=text(optional=True, doc="only the parts that are authority in the matter's "
+                                                           "forum")),
+                      each="item", doc="in catalogue order"),
+        asks_cgnat=boolean(doc="the items include cgnat-port-logs"),
+        authority=rec(discovery=text("Fed. R. Crim. P. 16(a)(1)(E)", optional=True,
+                                     doc='the forum\'s discovery rule ("Fed. R. Crim. P. 16(a)(1)(E)", '
+                                         '"Cal. Penal Code § 1054.1", …)'),
+                      custody=text("18 U.S.C. § 3509(m)", optional=True,
+                                   doc="the statute keeping material depicting minors in the prosecution's "
+                                       "custody (\"18 U.S.C. § 3509(m)\", Texas, Florida)"),
+                      copies_allowed=text("Cal. Penal Code § 1054.10", optional=True,
+                                          doc="where defense counsel may receive copies "
+                                              "(\"Cal. Penal Code § 1054.10\")"),
+                      ninth_circuit=boolean(doc="a federal matter before a court of the Ninth Circuit (Budziak is "
+                                                "its authority)")),
+        respond_within_days=integer(10),
+        respond_by=date(doc="moved to the next business day (weekends, U.S. federal holidays)"),
+        respond_by_moved=boolean(doc="whether it was moved"),
+    ),
+)
+
 KIND = Kind(
     name="preservation",
     title="Preservation request",
     summary="request to preserve file-sharing evidence, one letter per recipient",
     sections=("preservation",),
     build=build,
+    schema=SCHEMA,
+    skeleton=skeleton,
+    per_entry=PerEntry(section="preservation", name="request"),
 )

@@ -277,8 +277,8 @@ class Names:
 @functools.lru_cache(maxsize=None)
 def _values_in_any_kind(schema_path: str) -> frozenset:
     values: set = set()
-    for kind in cs.SCHEMAS:
-        node = dict(cs.walk(cs.schema(kind))).get(schema_path)
+    for model in cs.schemas().values():
+        node = dict(cs.walk(model)).get(schema_path)
         if node is not None:
             values.update(node.values)
     return frozenset(values)

@@ -578,7 +578,7 @@ def new(
 ) -> None:
     """Scaffold a commented case file, asking for the essentials."""
     from . import scaffold
-    from .errors import OutputExistsError
+    from .errors import DraftingError, OutputExistsError
     from .kinds import KINDS
     from .loading import find_firm
 

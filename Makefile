@@ -33,6 +33,7 @@ demo: $(STAMP)
 	@echo "the case files imported from examples/clients.csv in out/imported/, the deadlines in out/deadlines.ics."
 
 test: $(STAMP)
+	$(PY) -m ruff check drafting tests tools benchmarks
 	$(PY) -m pytest -q
 
 bench: $(STAMP)

@@ -125,10 +125,11 @@ _firm_cache: dict = {}
 
 def _context(case: Path) -> dict:
     """The advisory context our own kind builds (firm and rules loaded once, as a user would)."""
+    import datetime as dt
+
     from drafting.kinds import KINDS, Inputs
     from drafting.loading import find_firm, load_case, load_firm
     from drafting.rules import load_rules
-    import datetime as dt
 
     loaded = load_case(case)
     firm_path = find_firm(case)

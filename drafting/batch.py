@@ -26,7 +26,15 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .batch_worker import (
-    FAILED, NOT_RUN, CaseOutcome, Settings, died, init_worker, run_cases, run_chunk, sha256_file,
+    FAILED,
+    NOT_RUN,
+    CaseOutcome,
+    Settings,
+    died,
+    init_worker,
+    run_cases,
+    run_chunk,
+    sha256_file,
 )
 from .errors import DraftingError, UsageError
 from .manifest import write_manifest

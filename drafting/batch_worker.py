@@ -143,7 +143,7 @@ def _finish_case(s: Settings, outcome: CaseOutcome, docs: list | None, errors: l
     """Complete a case's outcome once its documents are written (``errors``: one per document)."""
     if docs:
         failure = next((e for e in errors if e is not None), None)
-        written = [d for d, e in zip(docs, errors) if e is None]
+        written = [d for d, e in zip(docs, errors, strict=False) if e is None]
         for d in written:
             outcome.written.append(str(d.path))
             outcome.sha256[str(d.path)] = hashlib.sha256(d.data).hexdigest()

@@ -12,8 +12,8 @@ import json
 import re
 from typing import Any
 
-from .vocabulary import RECIPIENT_KINDS, STAGES, choices
 from .models import Case
+from .vocabulary import RECIPIENT_KINDS, STAGES, choices
 
 _HINTS = {
     ("matter", "jurisdiction"): "two-letter state code, or US for a federal matter",

@@ -11,6 +11,7 @@ from pathlib import Path
 from .errors import DraftingError, DraftRequired, TemplateError, UsageError
 from .lint import Finding, lint_template
 
+
 @dataclass
 class CheckReport:
     """What ``drafting check`` found, in the order found."""
@@ -29,7 +30,9 @@ class CheckReport:
 
 
 _NOWHERE = Path("out")
-_ATTORNEYS: dict[Path | None, tuple[str, ...]] = {}  # a rules folder -> the firm attorneys who may confirm facts  # documents are built in memory; the folder only names them
+# documents are built in memory; the folder only names them
+# a rules folder -> the firm attorneys who may confirm facts in it
+_ATTORNEYS: dict[Path | None, tuple[str, ...]] = {}
 
 
 def run_check(cases: list[str | Path], *, firm_path: str | Path | None = None,
@@ -164,7 +167,8 @@ def _stale_rules(rule_dates: dict[Path | None, dt.date]) -> list[Finding]:
             seen.add(key)
             out.append(Finding(str(record.file), record.line, "warning",
                                f"{record.kind} {record.id} was last verified {record.verified.isoformat()}, more "
-                               f"than a year before the letter date ({as_of.isoformat()}); confirm it is still right and "
+                               f"than a year before the letter date ({as_of.isoformat()}); confirm it is still "
+                               "right and "
                                "update its verified: date"))
     return out
 

@@ -197,7 +197,8 @@ def batch(
     kind: str = KindArg,
     cases: List[Path] = typer.Argument(..., help="Case files (YAML), or folders of them."),
     out: Path = OutOpt,
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: the number of CPUs)."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1,
+                                       help="Worker processes (default: the number of CPUs)."),
     date: Optional[str] = DateOpt,
     firm: Optional[Path] = FirmOpt,
     templates: Optional[Path] = TemplatesOpt,
@@ -259,8 +260,14 @@ class _BatchDisplay:
     def _bar(self, event) -> None:
         if self.bar is None:
             from rich.console import Console
-            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn,
-                                       TextColumn, TimeRemainingColumn)
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                ProgressColumn,
+                TextColumn,
+                TimeRemainingColumn,
+            )
             from rich.text import Text
 
             class Rate(ProgressColumn):
@@ -344,7 +351,7 @@ def _aligned(rows: list[tuple[str, ...]], *, right: bool) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []
     for row in rows:
-        cells = [cell.rjust(w) if right else cell.ljust(w) for cell, w in zip(row, widths)]
+        cells = [cell.rjust(w) if right else cell.ljust(w) for cell, w in zip(row, widths, strict=False)]
         lines.append("  ".join(cells).rstrip())
     return lines
 
@@ -465,7 +472,8 @@ def calendar(
     for d in report.deadlines:
         _say(f"{d.respond_by.isoformat()}  {d.matter_id} — {d.recipient}")
     _say(f"wrote {out}: {len(report.deadlines)} deadline(s)"
-         + (f"; {len(report.without_requests)} case(s) without preservation requests" if report.without_requests else ""))
+         + (f"; {len(report.without_requests)} case(s) without preservation requests"
+            if report.without_requests else ""))
 
 
 class _Progress:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import warnings
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-import functools
 
 # Abbreviations dateutil does not resolve by itself; fixed offsets, because an
 # abbreviation names the offset the writer saw (EDT is always -4).
@@ -32,8 +31,7 @@ _UTC_PLUS = re.compile(r"(?<![/\w])(?:UTC|GMT)\s*([+-])(\d{1,2})(?::?(\d{2}))?\s
 def _dateutil():
     """python-dateutil's parser and our zone table, imported on first use: ISO dates (the
     common case) never need it, and its import is a tenth of a second of start-up."""
-    from dateutil import parser
-    from dateutil import tz
+    from dateutil import parser, tz
 
     return parser, {name: tz.tzoffset(name, offset) for name, offset in _TZ_ABBREVIATIONS.items()}
 _IANA_SUFFIX = re.compile(r"\s+([A-Za-z]+(?:/[A-Za-z0-9_+\-]+)+)\s*$")

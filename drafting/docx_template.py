@@ -30,8 +30,8 @@ import jinja2.meta
 import jinja2.nodes
 from jinja2.sandbox import SecurityError
 
-from .environment import FILTERS, MissingValue, make_environment
 from .bundled import bundled_templates  # noqa: F401 (re-exported)
+from .environment import FILTERS, MissingValue, make_environment
 from .errors import MissingFieldError, TemplateError
 from .zipwriter import LETTER_LEVEL, Entry, make_entry, write_zip
 

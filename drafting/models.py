@@ -13,12 +13,11 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag
-from pydantic import model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, model_validator
 
-from .vocabulary import Grade, RecipientKind, Stage
 from .dates import parse_date, parse_instant
 from .jurisdictions import NAMES
+from .vocabulary import Grade, RecipientKind, Stage
 
 # XML 1.0 cannot hold C0 controls other than tab, newline and carriage return, nor
 # surrogates or U+FFFE/U+FFFF: a document carrying them would not open.

@@ -13,14 +13,13 @@ from pathlib import Path
 
 from .dates import parse_date
 from .docx_template import CompiledTemplate, Properties, bundled_templates  # noqa: F401 (re-exported)
-from .template_cache import load_or_compile
 from .errors import CaseFileError, OutputExistsError, TemplateError, UsageError
 from .kinds import KINDS, Inputs, Kind, Letter
 from .kinds.base import field_for
 from .loading import LoadedCase, LoadedFirm, find_firm, load_case, load_firm
 from .output import output_path, prepare_out_dir, slug, write_atomic
 from .rules import load_rules
-
+from .template_cache import load_or_compile
 
 # Compiled templates for the life of the process, shared by every Renderer: compiling
 # is most of docxtpl's cost, and a template file that changes gets a new key.

@@ -11,8 +11,17 @@ import re
 from datetime import date
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, StringConstraints, Tag
-from pydantic import field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
 from .vocabulary import Grade, RecipientKind
 
@@ -27,7 +36,8 @@ Basis = Literal["statute", "secondary"]
 # Words written to counsel, not to a client: a fact's text that holds one is refused on load.
 RESEARCH_NOTE = re.compile(
     r"\b(counsel (will|should|must) (confirm|verify|assess)|to be (assessed|confirmed)|not stated"
-    r"|reportedly|\[verify|secondary source|we have not (yet )?analy[sz]ed|last verified (?:on |in )?(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))\b",
+    r"|reportedly|\[verify|secondary source|we have not (yet )?analy[sz]ed"
+    r"|last verified (?:on |in )?(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))\b",
     re.IGNORECASE,
 )
 

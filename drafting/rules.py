@@ -19,10 +19,19 @@ from typing import Any, Literal
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .errors import CaseFileError, RuleDataError, RuleDataErrors, UnknownIdError
-from .rule_models import (REQUIRED_FACTS, UNION_TAGS, Absent, Fact, FactOrAbsent, Jurisdiction,
-                          JurisdictionPatch, Level, Offense, PreservationItem)
-from .vocabulary import RECIPIENT_KINDS
+from .rule_models import (
+    REQUIRED_FACTS,
+    UNION_TAGS,
+    Absent,
+    Fact,
+    FactOrAbsent,
+    Jurisdiction,
+    JurisdictionPatch,
+    Offense,
+    PreservationItem,
+)
 from .validation import located_errors
+from .vocabulary import RECIPIENT_KINDS
 from .yamlio import Located, dotted, load_yaml
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -197,7 +206,8 @@ class RuleBook:
             self._add_offense(off.model_copy(update={"jurisdiction": base.code}), located, ("offenses", i))
 
     def _load_dir(self, folder: Path, *, bundled: bool, attorneys: frozenset[str] = frozenset()) -> None:
-        preservation, offenses, reg_dir = folder / "preservation.yaml", folder / "offenses.yaml", folder / "registration"
+        preservation, offenses = folder / "preservation.yaml", folder / "offenses.yaml"
+        reg_dir = folder / "registration"
         if bundled or preservation.exists():
             located = _read(preservation)
             for loc, rec in _records_in(located, "items", PreservationItem):

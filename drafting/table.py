@@ -175,7 +175,8 @@ def _check_xlsx_zip(path: Path) -> None:
                 if info.filename.lower().endswith((".xml", ".rels")):
                     data = ooxml.read_part(zf, info.filename, file=str(path))
                     text = data.decode("utf-16", "replace") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else None
-                    if b"<!DOCTYPE" in data or b"<!ENTITY" in data or (text and ("<!DOCTYPE" in text or "<!ENTITY" in text)):
+                    if b"<!DOCTYPE" in data or b"<!ENTITY" in data or (
+                            text and ("<!DOCTYPE" in text or "<!ENTITY" in text)):
                         raise CaseFileError(f"part {info.filename} declares a DOCTYPE or entities; refused",
                                             file=path)
     except TemplateError as exc:  # "not a zip", a bomb: say it of the spreadsheet

@@ -65,7 +65,9 @@ def _message(err: dict) -> str:
     if kind in ("string_type",):
         return "expected text"
     if kind.startswith("int_"):
-        return f"expected a whole number, got {err.get('input')!r}" if kind == "int_parsing" else msg[0].lower() + msg[1:]
+        if kind == "int_parsing":
+            return f"expected a whole number, got {err.get('input')!r}"
+        return msg[0].lower() + msg[1:]
     if kind == "too_short":
         return "must have at least one entry"
     return msg[0].lower() + msg[1:]

@@ -10,12 +10,25 @@ import difflib
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from lxml import etree
 
 TESTS = Path(__file__).parent
 GOLDEN_DIR = TESTS / "golden"
 ACTUAL_DIR = TESTS / "_actual"
 MAX_XML_DIFF_LINES = 60
+
+
+# Hypothesis profiles: `make test` runs "default"; `pytest --hypothesis-profile=thorough`
+# tries ten times as many inputs, `quick` a tenth (with `-m "not slow"`, a fast loop while
+# editing). Each property test scales its own count by the profile (helpers.fuzz).
+settings.register_profile("quick", max_examples=10)
+settings.register_profile("thorough", max_examples=1000)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: a test that takes seconds (thousands of rows, LibreOffice); "
+                                       "deselect with -m 'not slow'")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -12,6 +12,14 @@ from drafting.render import Renderer
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
 
+def fuzz(n: int) -> int:
+    """``n`` property-test examples under the default Hypothesis profile (100), scaled by the
+    profile in use (``--hypothesis-profile=thorough`` or ``quick``, see conftest)."""
+    from hypothesis import settings
+
+    return max(3, round(n * settings().max_examples / 100))
+
+
 def write_case(folder: Path, text: str, name: str = "case.yaml") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     firm = folder / "firm.yaml"

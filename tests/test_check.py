@@ -5,8 +5,6 @@ is flagged. Firm templates with one planted problem each are built here with pyt
 from __future__ import annotations
 
 import textwrap
-
-import copy
 from pathlib import Path
 
 import pytest

@@ -23,6 +23,7 @@ from drafting.errors import CaseFileError, DraftingError
 from drafting.kinds import KINDS as ALL_KINDS
 from drafting.loading import load_case
 from drafting.render import Renderer
+from helpers import fuzz
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 SEEDS = {p.name: p.read_bytes() for p in sorted((EXAMPLES / "cases").glob("*.yaml"))}
@@ -235,7 +236,7 @@ def outcome(case: Path, firm: Path, renderer: Renderer) -> str:
 RENDERER = Renderer()  # templates compiled once; each example gets its own folder
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=fuzz(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.sampled_from(sorted(SEEDS)), mutations=st.lists(mutation, min_size=1, max_size=3))
 @example(seed="us-chen.yaml", mutations=[("insert", 3, SNIPPETS[0])])
 @example(seed="ca-ortiz.yaml", mutations=[("insert", 0, _laughs(9))])
@@ -253,7 +254,7 @@ def test_mutated_case_renders_or_is_refused_with_a_location(seed, mutations):
         outcome(case, folder / "firm.yaml", RENDERER)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=fuzz(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutations=st.lists(mutation, min_size=1, max_size=3))
 @example(mutations=[("insert", 2, "!!python/object/apply:os.system ['echo pwned']")])
 @example(mutations=[("delete", 9)])
@@ -283,7 +284,7 @@ DATE_PIECES = ["2026", "-", "09", "14", " ", "T", ":", "03", "22", "10", "+", "-
                "123456789", "AM", "PM", "Sept", "of", ",", "24", "60", "1e5", "/", "\u0661\u0662", "２０２６"]
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=fuzz(400), deadline=None)
 @given(text=st.one_of(st.text(max_size=30), st.lists(st.sampled_from(DATE_PIECES), max_size=10).map("".join)))
 @example(text="1:001234567892026123456789999999999999999999")
 @example(text="202612345678999999999999999999999")

@@ -19,7 +19,7 @@ from drafting.errors import CaseFileError
 from drafting.importer import import_table, known_columns, table_rows
 from drafting.loading import load_case
 from drafting.render import Renderer
-from helpers import EXAMPLES, text_of
+from helpers import EXAMPLES, fuzz, text_of
 
 HEADER = ("matter.id,matter.jurisdiction,matter.stage,client.name,client.address,"
           "charges.0.offense,charges.0.counts,charges.1.statute,charges.1.title,advisory.state")
@@ -290,7 +290,7 @@ _text = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_chara
                 min_size=1, max_size=40).filter(lambda s: s.strip() and s == s.strip())
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=fuzz(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=_text, line=_text)
 def test_any_text_in_a_cell_reaches_the_case_file_verbatim(tmp_path_factory, name, line):
     import csv

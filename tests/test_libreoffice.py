@@ -17,6 +17,8 @@ import pytest
 from drafting.pdf import convert_to_pdf, find_soffice
 from drafting.render import Renderer
 
+pytestmark = pytest.mark.slow  # LibreOffice converts every example
+
 ROOT = Path(__file__).parent.parent
 EXAMPLES = ROOT / "examples"
 GOLDEN = Path(__file__).parent / "golden"
@@ -122,7 +124,7 @@ def converted(soffice, tmp_path_factory):
         shutil.copy(golden, copy)
         docs.append(copy)
     pdfs = convert_to_pdf(docs, out, timeout=600)
-    return dict(zip(docs, pdfs))
+    return dict(zip(docs, pdfs, strict=False))
 
 
 def test_every_kind_of_every_example_was_rendered(converted):

@@ -72,7 +72,7 @@ def observations(n: int, rng: random.Random):
     """``n`` observations as case-file lines, and the table rows a reader must find."""
     start = dt.datetime(2026, 8, 1, 12, tzinfo=UTC)
     lines, rows = [], []
-    for i in range(n):
+    for _i in range(n):
         moment = start + dt.timedelta(seconds=rng.randrange(0, 85 * 86400))
         if rng.random() < 0.5:
             ip = ipaddress.IPv4Address(rng.randrange(1, 2**32 - 1))
@@ -133,6 +133,7 @@ def preservation_case(folder: Path, n: int) -> tuple[Path, list[tuple[str, str, 
     return write_case(folder, text), rows
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("n", [5000])
 def test_preservation_letter_with_thousands_of_observations(tmp_path, n):
     case, expected = preservation_case(tmp_path, n)
@@ -203,7 +204,7 @@ def test_letters_with_two_hundred_charges(tmp_path, kind):
     (table,) = [t for t in tables(doc.data) if cell_text(t.rows[0][0]) == "Statute"]
     rows = [[cell_text(c) for c in row] for row in table.rows[1:]]
     assert len(rows) == n
-    for statute, title, counts in expected_free:
+    for statute, title, _counts in expected_free:
         assert any(r[0] == statute and r[1].startswith(title) for r in rows), (statute, title)
     if kind == "engagement":
         assert [r[2] for r in rows] == [str(c.counts) for c in loaded.case.charges]

@@ -16,6 +16,8 @@ import pytest
 from drafting import pdf
 from drafting.errors import PdfError
 
+pytestmark = pytest.mark.slow  # LibreOffice
+
 
 def letter(document) -> None:
     document.add_heading("Engagement letter", 1)

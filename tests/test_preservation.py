@@ -334,10 +334,9 @@ def test_an_empty_item_list_is_refused_with_its_line(tmp_path):
 def test_a_field_a_firm_template_prints_is_located_in_its_own_request(tmp_path):
     """Each letter comes from one entry of `preservation:` (Kind.per_entry): an optional
     field the template prints unguarded is reported at the entry that lacks it."""
-    from helpers import make_template
-
     from drafting.errors import DraftingError
     from drafting.render import Renderer
+    from helpers import make_template
 
     case = make(tmp_path)
     text = case.read_text(encoding="utf-8")

@@ -24,6 +24,7 @@ from drafting.errors import CaseFileError
 from drafting.kinds import KINDS as ALL_KINDS
 from drafting.loading import load_case, load_firm
 from drafting.render import Renderer
+from helpers import fuzz
 
 KINDS = tuple(ALL_KINDS)  # every declared kind
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -262,7 +263,7 @@ def path_free(text: str) -> str:
     return text.replace("/", "|").replace("\\", "|").replace("..", ":")
 
 
-@settings(max_examples=50, **SETTINGS)
+@settings(max_examples=fuzz(50), **SETTINGS)
 @given(values=hostile_values())
 @example(values={key: marked(f"f{i}", "".join(HOSTILE_PIECES[i::len(FIELDS)]))
                  if key != "matter_id" else path_free(marked(f"f{i}", "".join(HOSTILE_PIECES[i::len(FIELDS)])))
@@ -291,7 +292,7 @@ def email_renderer(tmp_path_factory) -> Renderer:
     return Renderer(templates_dir=templates)
 
 
-@settings(max_examples=30, **SETTINGS)
+@settings(max_examples=fuzz(30), **SETTINGS)
 @given(email=hostile_text)
 def test_a_field_no_bundled_letter_prints_reaches_a_template_that_does(email_renderer, email):
     values = plain_values()
@@ -305,7 +306,7 @@ def test_a_field_no_bundled_letter_prints_reaches_a_template_that_does(email_ren
 # ---------------------------------------------------------------- names of files
 
 
-@settings(max_examples=80, **SETTINGS)
+@settings(max_examples=fuzz(80), **SETTINGS)
 @given(field=st.sampled_from(["matter_id", "recipient_name"]), name=hostile_text)
 @example(field="matter_id", name="../../etc/passwd")
 @example(field="matter_id", name="/")
@@ -343,7 +344,7 @@ def test_names_stay_inside_out_or_are_refused_naming_the_field(field, name):
 TEXT_FIELDS = list(FIELDS)
 
 
-@settings(max_examples=80, **SETTINGS)
+@settings(max_examples=fuzz(80), **SETTINGS)
 @given(field=st.sampled_from(TEXT_FIELDS), bad=st.sampled_from(XML_ILLEGAL), before=hostile_text,
        after=hostile_text)
 def test_text_xml_cannot_hold_is_refused_naming_the_field(field, bad, before, after):

@@ -8,12 +8,7 @@ import os
 import pytest
 
 import drafting.template_cache as tc
-
 from drafting.render import bundled_templates
-
-
-
-
 
 
 def _render(compiled) -> str:
@@ -66,8 +61,8 @@ def test_cache_can_be_turned_off(tmp_path, monkeypatch, value):
 
 
 def test_cached_and_fresh_templates_give_identical_letters(tmp_path, monkeypatch):
-    from drafting.render import Renderer
     import drafting.render as render_module
+    from drafting.render import Renderer
 
     case = bundled_templates().parent / "examples" / "cases" / "us-chen.yaml"
     monkeypatch.setenv("DRAFTING_CACHE_DIR", str(tmp_path / "cache"))

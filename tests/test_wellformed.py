@@ -10,6 +10,7 @@ import io
 import zipfile
 
 import pytest
+
 from drafting.docx_template import Properties, compile_template, proven_well_formed
 from drafting.environment import make_environment
 from drafting.errors import TemplateError

@@ -43,7 +43,8 @@ def render() -> str:
         "statute itself (`basis: statute`); only those go into a client-ready letter. A jurisdiction whose",
         "advisories are drafts renders with `--draft`; `drafting check --gaps` lists what a firm must confirm.",
         "",
-        "| code | jurisdiction | scheme | durations | verification | first registration | changes | statute facts | client-ready |",
+        "| code | jurisdiction | scheme | durations | verification | first registration | changes "
+        "| statute facts | client-ready |",
         "| --- | --- | --- | --- | --- | --- | --- | ---: | --- |",
     ]
     ready_count = 0

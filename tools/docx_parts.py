@@ -87,10 +87,10 @@ def _fixed_widths(table, widths_in: list[float]) -> None:
     tblW.set(qn("w:w"), str(total))
     tblW.set(qn("w:type"), "dxa")
     table.autofit = False  # w:tblLayout w:type="fixed"
-    for col, width in zip(table.columns, widths_in):
+    for col, width in zip(table.columns, widths_in, strict=False):
         col.width = Inches(width)
     for row in table.rows:
-        for cell, width in zip(row.cells, widths_in):
+        for cell, width in zip(row.cells, widths_in, strict=False):
             cell.width = Inches(width)
 
 
@@ -570,7 +570,7 @@ def data_table(doc, columns, loop: str, cells, *, keep_together: bool = False):
     table = doc.add_table(rows=4, cols=len(columns))
     table.style = doc.styles["Letter Table"]
     header, start, body, end = table.rows
-    for cell, (title, _) in zip(header.cells, columns):
+    for cell, (title, _) in zip(header.cells, columns, strict=False):
         cell.paragraphs[0].style = "Table Heading"
         add_runs(cell.paragraphs[0], title)
     _mark_header_row(header)
@@ -578,7 +578,7 @@ def data_table(doc, columns, loop: str, cells, *, keep_together: bool = False):
         for cell in row.cells:
             cell.paragraphs[0].style = "Table Text"
         row.cells[0].paragraphs[0].add_run(text)
-    for cell, text in zip(body.cells, cells):
+    for cell, text in zip(body.cells, cells, strict=False):
         cell.paragraphs[0].style = text_style
         add_runs(cell.paragraphs[0], text)
     _cant_split(body)

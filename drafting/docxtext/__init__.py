@@ -12,6 +12,5 @@ from .model import Block, Cell, Document, Paragraph, Run, Table
 from .preview import to_text
 from .reader import VOLATILE_FIELDS, read_document
 
-
 __all__ = ["VOLATILE_FIELDS", "Block", "Cell", "Document", "Paragraph", "Run", "Table", "block_lines",
            "read_document", "to_lines", "to_text"]

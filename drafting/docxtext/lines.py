@@ -8,7 +8,6 @@ import unicodedata
 
 from .model import Block, Cell, Document, Paragraph, Run
 
-
 _ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\f": "\\f"}
 
 

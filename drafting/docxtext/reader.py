@@ -13,7 +13,6 @@ from .. import ooxml
 from ..ooxml import Source, w
 from .model import Block, Cell, Document, Paragraph, Run, Table
 
-
 VOLATILE_FIELDS = frozenset({
     "PAGE", "NUMPAGES", "SECTIONPAGES", "SECTION", "DATE", "TIME", "CREATEDATE",
     "SAVEDATE", "PRINTDATE", "EDITTIME", "NUMWORDS", "NUMCHARS", "FILESIZE", "FILENAME",

@@ -9,7 +9,7 @@ section in ``models.Case`` if it needs data the case file does not have yet)."""
 from __future__ import annotations
 
 from . import advisory, engagement, preservation
-from .base import Kind, Letter, Inputs
+from .base import Inputs, Kind, Letter
 
 KINDS: dict[str, Kind] = {k.name: k for k in (engagement.KIND, preservation.KIND, advisory.KIND)}
 

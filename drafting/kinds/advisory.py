@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from ..advice import FEDERAL_EXTRAS, FEDERAL_FACTS, STATE_FACTS, TRAVEL_EXTRAS, Advice, Charge, Composer
-from ..advice import is_chapter_110, title_name
+from ..advice import (
+    FEDERAL_EXTRAS,
+    FEDERAL_FACTS,
+    STATE_FACTS,
+    TRAVEL_EXTRAS,
+    Advice,
+    Charge,
+    Composer,
+    is_chapter_110,
+    title_name,
+)
 from ..context_schema import boolean, enum, list_of, rec, text
 from ..environment import Missing, record
 from ..errors import DraftRequired
@@ -134,8 +143,9 @@ def _state_section(c: Composer, state, charges: list[Charge]):
         paragraphs.append(c.fact(state, "out_of_state"))
     paragraphs += [c.fact(state, extra.id) for extra in state.facts.extra]
     if state.scheme == "level" and not c.convicted:
-        paragraphs.insert(1, c.plain(None, "Because the level is decided case by case, not by the offense alone, what "
-                                     "is presented when it is decided matters. We will prepare for that step with you."))
+        paragraphs.insert(1, c.plain(None, "Because the level is decided case by case, not by the offense alone, "
+                                     "what is presented when it is decided matters. We will prepare for that step "
+                                     "with you."))
     return _section(f"{name} registration", _lead(c, f"{name} law"), paragraphs,
                     levels=c.level_rows(state), level_heading=_level_heading(state.scheme))
 

@@ -29,7 +29,8 @@ STATE_RULES = {
                termination="Cal. Rules of Prof. Conduct 1.16", payor="Cal. Rules of Prof. Conduct 1.8.6"),
     "NY": dict(fee="N.Y. Rules of Prof. Conduct 1.5", trust="N.Y. Rules of Prof. Conduct 1.15",
                termination="N.Y. Rules of Prof. Conduct 1.16", payor="N.Y. Rules of Prof. Conduct 1.8(f)"),
-    "TX": dict(fee="Tex. Disciplinary R. Prof\u2019l Conduct 1.04(e)", trust="Tex. Disciplinary R. Prof\u2019l Conduct 1.14",
+    "TX": dict(fee="Tex. Disciplinary R. Prof\u2019l Conduct 1.04(e)",
+               trust="Tex. Disciplinary R. Prof\u2019l Conduct 1.14",
                termination="Tex. Disciplinary R. Prof\u2019l Conduct 1.15",
                payor="Tex. Disciplinary R. Prof\u2019l Conduct 1.08(e)"),
     "FL": dict(fee="R. Regulating Fla. Bar 4-1.5", trust="R. Regulating Fla. Bar 5-1.1",
@@ -156,7 +157,8 @@ SCHEMA = rec(
                              '(default: all standard exclusions)'),
         appeal_excluded=boolean(doc="`appeal` is among the exclusions (the letter says what the firm still "
                                     "does at judgment)"),
-        appeal_deadline=text(FEDERAL_APPEAL_DEADLINE, optional=True, doc=f'the federal deadline, "{FEDERAL_APPEAL_DEADLINE}"'),
+        appeal_deadline=text(FEDERAL_APPEAL_DEADLINE, optional=True,
+                             doc=f'the federal deadline, "{FEDERAL_APPEAL_DEADLINE}"'),
         flat_fee_in_trust=boolean(doc="True unless the fee is a Florida nonrefundable flat fee (earned on receipt, "
                                       "operating account) — wording branches on it"),
         nonrefundable=boolean(doc="a Florida flat fee the case marks `nonrefundable: true`"),

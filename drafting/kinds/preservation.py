@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ..dates import business_day_on_or_after, local_text, utc_text
 from ..context_schema import boolean, date, enum, integer, list_of, rec, text
+from ..dates import business_day_on_or_after, local_text, utc_text
 from ..environment import record
 from ..errors import CaseFileError
 from ..output import slug

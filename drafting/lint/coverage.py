@@ -29,7 +29,7 @@ def _instrumented(path: Path, folder: Path) -> Path:
             if TEMPLATED.match(info.filename):
                 numbers = iter(range(1, 1 << 30))
                 # Counted like lxml's iter(w:p), so N is the paragraph number lint reports.
-                data = re.sub(r"<w:p(?=[ >/])", lambda m: f'<w:p drafting-p="{next(numbers)}"',
+                data = re.sub(r"<w:p(?=[ >/])", lambda m, numbers=numbers: f'<w:p drafting-p="{next(numbers)}"',
                               data.decode("utf-8")).encode("utf-8")
             out.writestr(info, data)
     return target

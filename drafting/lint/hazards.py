@@ -142,7 +142,7 @@ def find_unmended(part: Part, say) -> None:
 
 
 def _tag_key(tag: str) -> str:
-    for a, b in zip(CURLY, "\"\"''"):
+    for a, b in zip(CURLY, "\"\"''", strict=False):
         tag = tag.replace(a, b)
     tag = LEVEL.sub(lambda m: "{" + m.group(1) + " ", tag)
     return re.sub(r"\s+|-(?=[%#]\})|(?<=\{[%#])-", "", tag)

@@ -106,7 +106,7 @@ class Names:
             self.bind(node.target, _ANY, scope)
         elif isinstance(node, nodes.With):
             inner = scope.child()
-            for target, value in zip(node.targets, node.values):
+            for target, value in zip(node.targets, node.values, strict=False):
                 self.bind(target, self.expr(value, scope), inner)
             self.block(node.body, inner)
         elif isinstance(node, (nodes.Macro, nodes.CallBlock)):

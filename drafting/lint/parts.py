@@ -11,9 +11,8 @@ from pathlib import Path
 from lxml import etree
 
 from ..docx_template import TEMPLATED_PART
-from ..errors import DraftingError, TemplateError, ValidationErrors, located
+from ..errors import DraftingError, TemplateError, located
 from ..ooxml import open_docx_zip, parse_part, read_part, w
-
 
 # The parts docx_template.compile_template runs through Jinja.
 TEMPLATED = TEMPLATED_PART

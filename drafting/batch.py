@@ -26,9 +26,10 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .batch_worker import (
-    FAILED, NOT_RUN, CaseOutcome, Settings, died, init_worker, run_cases, run_chunk, sha256_file,
+    FAILED, NOT_RUN, CaseOutcome, Settings, died, error_record, init_worker, name_cases, name_chunk, run_cases,
+    run_chunk, sha256_file,
 )
-from .errors import DraftingError, UsageError
+from .errors import DraftingError, NameClashError, UsageError
 from .manifest import write_manifest
 from .output import TEMP_PREFIX, prepare_out_dir
 
@@ -254,7 +255,34 @@ class _Tracker:
 def _run_in_process(cases, settings_args, jobs, stop, tracker, ahead) -> Iterator[CaseOutcome]:
     settings = Settings(*settings_args, stop=stop)
     tracker.start()
-    yield from run_cases(settings, ((index, str(case)) for index, case in enumerate(cases)))
+    items = [(index, str(case)) for index, case in enumerate(cases)]
+    clashed = _clashes(name_cases(settings, items))
+    yield from clashed.values()
+    yield from run_cases(settings, [item for item in items if item[0] not in clashed])
+
+
+def _clashes(names: list[tuple[int, list[str], dict | None]]) -> dict[int, CaseOutcome]:
+    """Cases of this run that would write a document another case of it writes too: each
+    fails naming the other, and neither writes anything (``--force`` or not)."""
+    first: dict[str, tuple[int, str]] = {}
+    where_of = {index: where for index, _, where in names}
+    out: dict[int, CaseOutcome] = {}
+    for index, paths, where in sorted(names):
+        for path in paths:
+            if path not in first:
+                first[path] = (index, where["file"] if where else "")
+                continue
+            other, other_file = first[path]
+            if other == index:
+                continue
+            for mine, theirs, theirs_file in ((index, other, other_file), (other, index, where["file"])):
+                if mine in out:
+                    continue
+                error = NameClashError(document=path, other=str(theirs_file), field="matter.id",
+                                       **{k: v for k, v in (where_of[mine] or {}).items() if k != "field"})
+                out[mine] = CaseOutcome(index=mine, case=str(where_of[mine]["file"]), status=FAILED,
+                                        error=error_record(error))
+    return out
 
 
 def _run_in_pool(cases, settings_args, jobs, stop, tracker, ahead) -> Iterator[CaseOutcome]:
@@ -269,7 +297,6 @@ def _run_in_pool(cases, settings_args, jobs, stop, tracker, ahead) -> Iterator[C
     # collector never walks (and so never copies) it. A heap the caller froze stays frozen.
     caller_froze = gc.get_freeze_count() > 0
     gc.freeze()
-    chunks = _chunks(cases, jobs)
     retries: list[list[tuple[int, str]]] = []
     pending: dict[Future, tuple[list[tuple[int, str]], bool]] = {}
     window = jobs * 3
@@ -284,6 +311,21 @@ def _run_in_pool(cases, settings_args, jobs, stop, tracker, ahead) -> Iterator[C
         gc.unfreeze()
     try:
         tracker.start()
+        # First every case's document names, so that two cases naming one document both
+        # fail before either writes (a worker that dies here leaves its cases unnamed:
+        # they are rendered, and fail, below).
+        names, broken = [], False
+        for future in [executor.submit(name_chunk, chunk) for chunk in _chunks(cases, jobs)]:
+            try:
+                names.extend(future.result())
+            except BrokenProcessPool:
+                broken = True
+        if broken:
+            executor.shutdown(wait=False, cancel_futures=True)
+            executor = new_pool()
+        clashed = _clashes(names)
+        yield from clashed.values()
+        chunks = _chunks(cases, jobs, skip=clashed)
         while True:
             while len(pending) < window and not stop.is_set():
                 retry = bool(retries)
@@ -323,11 +365,12 @@ def _run_in_pool(cases, settings_args, jobs, stop, tracker, ahead) -> Iterator[C
         raise
 
 
-def _chunks(cases: list[Path], jobs: int) -> Iterator[list[tuple[int, str]]]:
+def _chunks(cases: list[Path], jobs: int, skip=()) -> Iterator[list[tuple[int, str]]]:
     """Small groups of cases per task: fewer round trips, still a smooth progress bar."""
-    size = max(1, min(8, len(cases) // (jobs * 16)))
-    for start in range(0, len(cases), size):
-        yield [(i, str(cases[i])) for i in range(start, min(start + size, len(cases)))]
+    todo = [i for i in range(len(cases)) if i not in skip]
+    size = max(1, min(8, len(todo) // (jobs * 16)))
+    for start in range(0, len(todo), size):
+        yield [(i, str(cases[i])) for i in todo[start:start + size]]
 
 
 def _warm_up(settings: Settings, cases: list[Path], ahead: _CompileAhead | None) -> None:

@@ -85,6 +85,32 @@ def run_chunk(chunk: list[tuple[int, str]]) -> list[CaseOutcome]:
     return list(run_cases(_worker, chunk))
 
 
+def name_chunk(chunk: list[tuple[int, str]]) -> list[tuple[int, list[str], dict | None]]:
+    assert _worker is not None
+    return name_cases(_worker, chunk)
+
+
+def name_cases(s: Settings, cases: Iterable[tuple[int, str]]) -> list[tuple[int, list[str], dict | None]]:
+    """The documents each case would write, without rendering: ``(index, paths, where)``,
+    ``where`` locating its matter id. A case that cannot say (it will fail when
+    rendered) names none."""
+    from .loading import load_case
+    from .output import output_path
+
+    out = []
+    for index, case in cases:
+        if s.stop.is_set():
+            break
+        try:
+            loaded = load_case(case)
+            _, letters = s.renderer.letters(s.kind, loaded, letter_date=s.letter_date)
+            paths = [str(output_path(s.out_dir, stem)) for stem, _ in letters]
+            out.append((index, paths, loaded.where("matter", "id")))
+        except Exception:  # noqa: BLE001 - rendering it reports the failure properly
+            out.append((index, [], None))
+    return out
+
+
 def run_cases(s: Settings, cases: Iterable[tuple[int, str]], *, group: int = 8) -> Iterator[CaseOutcome]:
     """Run cases in order, a few at a time: render each in memory, then write the group's
     documents with one flush to disk (``output.write_group``) rather than one per file.

@@ -107,6 +107,15 @@ class OutputExistsError(DraftingError):
         super().__init__("already exists; not overwritten (use --force to replace it)", file=path)
 
 
+class NameClashError(CaseFileError):
+    """Two letters would get one file name: two recipients, two cases of a run, or a
+    letter of another matter already in ``--out``. Refused, ``--force`` or not."""
+
+    def __init__(self, *, document: str | Path, other: str, **where) -> None:
+        super().__init__(f"names the same document as {other} ({Path(document).name}); nothing was written "
+                         "for this case; give each case its own matter id", **where)
+
+
 class OutputError(DraftingError):
     """The output folder cannot be written."""
 

@@ -39,7 +39,8 @@ def write_manifest(report: BatchReport, *, letter_date=None) -> Path:
             "case": o.case,
             "case_sha256": o.case_sha256,
             "status": o.status,
-            "outputs": [{"path": p, "sha256": o.sha256.get(p)} for p in o.outputs],
+            # read back from disk: the hash is always that of the file at that path
+            "outputs": [described(p) for p in o.outputs],
             "error": o.error,
         }
         # A batch normally uses one firm profile and one template; a case that used

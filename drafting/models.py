@@ -75,17 +75,6 @@ def _ip(value: object) -> str:
     return str(address)
 
 
-def _matter_id(value: str) -> str:
-    # An id names files: one that looks like a path is a mistake or an attack, and is
-    # refused rather than silently slugged into something else.
-    if "/" in value or "\\" in value or ".." in value or value.strip().startswith(("~", ".")):
-        raise ValueError(
-            "looks like a file path (/, \\, .. or a leading . or ~); a matter id names the output files "
-            "and may not hold a path"
-        )
-    return value
-
-
 Text = Annotated[str, AfterValidator(_text)]
 Money = Annotated[Decimal, BeforeValidator(_money)]
 LetterDate = Annotated[dt.date, BeforeValidator(parse_date)]
@@ -141,7 +130,7 @@ Stage = Literal["investigation", "charged", "convicted"]
 
 
 class Matter(Model):
-    id: Annotated[Text, AfterValidator(_matter_id)]
+    id: Text  # any printable text; slugged for file names (output.slug)
     jurisdiction: Code
     stage: Stage = "investigation"
     attorney: Text | None = None

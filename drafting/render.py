@@ -14,7 +14,7 @@ from pathlib import Path
 from .dates import parse_date
 from .docx_template import CompiledTemplate, Properties, bundled_templates  # noqa: F401 (re-exported)
 from .template_cache import load_or_compile
-from .errors import CaseFileError, OutputExistsError, TemplateError, UsageError
+from .errors import CaseFileError, DraftingError, NameClashError, OutputExistsError, TemplateError, UsageError
 from .kinds import KINDS, Inputs, Kind, Letter
 from .kinds.base import field_for
 from .loading import LoadedCase, LoadedFirm, find_firm, load_case, load_firm
@@ -140,11 +140,14 @@ class Renderer:
         docs, existing = [], []
         for stem, letter in letters:
             path = output_path(out_dir, stem)
-            if skip_existing and path.exists():
-                existing.append(path)
-                continue
-            props = Properties(title=f"{letter.title} — {loaded.case.matter.id}", subject=kind.title,
-                               author=firm.firm.name, letter_date=inputs.letter_date)
+            title = f"{letter.title} — {loaded.case.matter.id}"
+            if path.exists():
+                _check_owner(path, title, loaded)
+                if skip_existing:
+                    existing.append(path)
+                    continue
+            props = Properties(title=title, subject=kind.title, author=firm.firm.name,
+                               letter_date=inputs.letter_date)
             data = template.render(letter.context, props, locate=_locator(letter, loaded, firm))
             docs.append(Document(path, data))
         return docs, existing
@@ -197,6 +200,61 @@ def write_documents(docs: list[Document], out_dir: Path, *, force: bool) -> list
         write_atomic(doc.path, doc.data, force=force)
         written.append(doc.path)
     return written
+
+
+def _check_owner(path: Path, title: str, loaded: LoadedCase) -> None:
+    """An existing document at a letter's name must be this matter's letter (its title
+    ends with the matter id); another matter's letter is a clash, ``--force`` or not."""
+    theirs = existing_title(path)
+    # Letter titles hold no " — ": what follows the first one is the matter id. The
+    # letter's own title may change (a recipient's kind); its matter may not.
+    # A file with no readable properties (not a document, or stripped by hand) cannot be
+    # told apart from this case's letter edited by hand: it is left to --force as before.
+    if theirs is None:
+        return
+    matter = theirs.partition(" — ")[2]
+    if matter == title.partition(" — ")[2]:
+        return
+    other = f"an earlier letter for matter {_cut(matter)!r}"
+    writer = _manifest_case_for(path)
+    if writer and os.path.abspath(writer) != os.path.abspath(loaded.path):
+        other += f" from {writer}"
+    raise NameClashError(document=path, other=other, **loaded.where("matter", "id"))
+
+
+def existing_title(path: Path) -> str | None:
+    """The title in a document's properties (drafting writes kind and matter id there), or None."""
+    from lxml import etree
+
+    from .ooxml import open_docx_zip, parse_part, read_part
+
+    try:
+        with open_docx_zip(path) as zf:
+            root = parse_part(read_part(zf, "docProps/core.xml"), name="docProps/core.xml", file=path)
+    except (DraftingError, OSError, etree.XMLSyntaxError):
+        return None
+    node = root.find("{http://purl.org/dc/elements/1.1/}title")
+    return node.text or "" if node is not None else None
+
+
+def _manifest_case_for(path: Path) -> str | None:
+    """The case file an earlier batch recorded as writing ``path`` (for the message only)."""
+    import json
+
+    for manifest in sorted(path.parent.glob("manifest*.json")):
+        try:
+            if manifest.stat().st_size > 50 * 2**20:
+                continue
+            for case in json.loads(manifest.read_text(encoding="utf-8")).get("cases", []):
+                if any(o.get("path") == str(path) for o in case.get("outputs", [])):
+                    return str(case.get("case"))
+        except (OSError, ValueError, AttributeError, TypeError):
+            continue
+    return None
+
+
+def _cut(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def render_case(kind: str, case_path: str | Path, **options) -> RenderResult:

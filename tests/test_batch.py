@@ -302,16 +302,46 @@ def test_the_pool_freezes_the_heap_for_the_fork_and_leaves_it_as_the_caller_had_
         gc.unfreeze()
 
 
-def test_two_cases_with_one_matter_id_are_not_both_reported_as_done(work):
-    (work["cases"] / "case-09.yaml").write_text(good_case(1), encoding="utf-8")  # same id as case-01
-    result = batch(work)
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("force", [[], ["--force"]])
+@pytest.mark.parametrize("other_id", ["2026-0001", "2026 0001", "2026/0001"])
+def test_two_cases_whose_ids_slug_alike_both_fail_naming_each_other(work, force, other_id, jobs):
+    (work["cases"] / "case-09.yaml").write_text(good_case(1).replace('"2026-0001"', f'"{other_id}"'),
+                                                encoding="utf-8")
+    result = batch(work, *force, jobs=jobs)
     assert result.exit_code == 1
     cases = {Path(c["case"]).name: c for c in manifest(work["out"])["cases"]}
-    assert cases["case-01.yaml"]["status"] == "written"
-    assert cases["case-09.yaml"]["status"] == "failed"
-    assert "same document as" in cases["case-09.yaml"]["error"]["message"]
-    out = work["out"] / "2026-0001-advisory.docx"
-    assert cases["case-01.yaml"]["outputs"] == [{"path": str(out), "sha256": sha256(out)}]
+    one, nine = work["cases"] / "case-01.yaml", work["cases"] / "case-09.yaml"
+    for name, other in (("case-01.yaml", nine), ("case-09.yaml", one)):
+        assert cases[name]["status"] == "failed" and cases[name]["outputs"] == []
+        error = cases[name]["error"]
+        assert error["field"] == "matter.id" and error["line"] == 2
+        assert f"names the same document as {other} (2026-0001-advisory.docx)" in error["message"]
+    assert not (work["out"] / "2026-0001-advisory.docx").exists()  # neither letter, under either name
+    assert (work["out"] / "2026-0002-advisory.docx").exists()
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_a_letter_of_another_matter_from_an_earlier_run_is_never_skipped_or_replaced(work, force, tmp_path):
+    first = tmp_path / "first"
+    first.mkdir()
+    (first / "a.yaml").write_text(good_case(1), encoding="utf-8")
+    (first / "firm.yaml").write_text((work["cases"] / "firm.yaml").read_text(), encoding="utf-8")
+    args = ["--out", str(work["out"]), "--date", DATE, "--templates", str(work["templates"])]
+    assert CliRunner().invoke(app, ["render", "advisory", str(first / "a.yaml"), *args]).exit_code == 0
+    letter = work["out"] / "2026-0001-advisory.docx"
+    before = letter.read_bytes()
+    (work["cases"] / "case-01.yaml").write_text(good_case(1).replace('"2026-0001"', '"2026 0001"'),
+                                                encoding="utf-8")
+    result = batch(work, *force)
+    assert result.exit_code == 1
+    cases = {Path(c["case"]).name: c for c in manifest(work["out"])["cases"]}
+    assert cases["case-01.yaml"]["status"] == "failed" and cases["case-01.yaml"]["outputs"] == []
+    assert "an earlier letter for matter '2026-0001'" in cases["case-01.yaml"]["error"]["message"]
+    assert letter.read_bytes() == before
+    for c in cases.values():  # every hash is the hash of the file at that path
+        for o in c["outputs"]:
+            assert o["sha256"] == sha256(Path(o["path"]))
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

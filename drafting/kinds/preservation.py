@@ -52,11 +52,16 @@ def build(inputs: Inputs) -> list[Letter]:
             respond_within_days=request.respond_within_days,
             respond_by=inputs.letter_date + dt.timedelta(days=request.respond_within_days),
         )
-        name = slug(request.recipient.name, what="recipient name",
-                    where=inputs.loaded.where("preservation", i, "recipient", "name"))
-        used[name] = used.get(name, 0) + 1
-        if used[name] > 1:
-            name = f"{name}-{used[name]}"
+        where = inputs.loaded.where("preservation", i, "recipient", "name")
+        name = slug(request.recipient.name, what="recipient name", where=where)
+        if name in used:
+            # A numbered second file would take a third recipient's own name ("Acme ISP 2"):
+            # two letters one name is refused, before anything is written.
+            first = inputs.loaded.where("preservation", used[name], "recipient", "name")
+            raise CaseFileError(
+                f"gives the same file name (…-preservation-{name}.docx) as preservation[{used[name]}]"
+                f".recipient.name on line {first['line']}; give each recipient a distinct name", **where)
+        used[name] = i
         letters.append(Letter(suffix=f"preservation-{name}", context=context,
                               title=f"Preservation request ({KIND_LABELS[kind].lower()})",
                               index=i))

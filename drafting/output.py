@@ -46,10 +46,30 @@ def output_path(out_dir: Path, stem: str) -> Path:
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
+def make_private_dirs(folder: Path) -> None:
+    """``mkdir -p`` where every folder created is 0700 whatever the umask (``mkdir(parents=True)``
+    gives the parents the umask's mode: 0777 under ``umask 000``)."""
+    missing = []
+    current = Path(os.path.abspath(folder))
+    while not os.path.lexists(current):
+        missing.append(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    for path in reversed(missing):
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            if not os.path.isdir(path):
+                raise
+            continue  # made by someone else meanwhile: not ours to change
+        os.chmod(path, 0o700)  # the umask may have taken bits off; never adds any
+
+
 def prepare_out_dir(out_dir: Path) -> Path:
     """Create ``--out`` (owner-only) if needed; a clear error if it cannot be written."""
     try:
-        out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_dirs(out_dir)
     except FileExistsError as exc:
         raise OutputError("exists and is not a folder", file=out_dir) from exc
     except OSError as exc:

@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 
 from .errors import PdfError
+from .output import make_private_dirs
 
 NOT_INSTALLED = (
     "LibreOffice is not installed; install it "
@@ -160,7 +161,7 @@ def convert_to_pdf(docx_paths: list[Path], out_dir: Path, *, timeout: float = 18
         raise PdfError(NOT_INSTALLED)
     out_dir = Path(out_dir)
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        make_private_dirs(out_dir)
         work = Path(tempfile.mkdtemp(prefix=".pdf-", dir=out_dir))
     except OSError as exc:
         raise PdfError(f"cannot create a temporary folder ({exc.strerror or exc})", file=out_dir) from exc

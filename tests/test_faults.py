@@ -217,6 +217,27 @@ def test_missing_out_is_created_owner_only(tmp_path):
     assert stat.S_IMODE((out / "2026-0142-engagement.docx").stat().st_mode) == 0o600
 
 
+@pytest.mark.parametrize("command", ["render", "batch", "new"])
+def test_every_folder_created_is_owner_only_even_under_umask_000(tmp_path, command):
+    """Issue 12.8: mkdir(parents=True) left --out's parents 0777 under umask 000."""
+    case = case_folder(tmp_path, "ca-ortiz.yaml")
+    top = tmp_path / "does"
+    out = top / "not" / "exist"
+    old = os.umask(0)
+    try:
+        if command == "new":
+            result = CliRunner().invoke(app, ["new", str(out / "c.yaml"), "--no-input"])
+        else:
+            result = CliRunner().invoke(app, [command, "engagement", str(case), "--out", str(out)])
+    finally:
+        os.umask(old)
+    assert out.exists(), result.output
+    for folder in (top, top / "not", out):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    for f in out.iterdir():
+        assert stat.S_IMODE(f.stat().st_mode) == 0o600, f
+
+
 def test_out_that_is_a_file_is_a_clear_error(tmp_path):
     case = case_folder(tmp_path, "ca-ortiz.yaml")
     out = tmp_path / "out"

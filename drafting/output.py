@@ -56,6 +56,8 @@ def make_private_dirs(folder: Path) -> None:
         if current.parent == current:
             break
         current = current.parent
+    if not missing and not os.path.isdir(current):
+        raise FileExistsError(errno.EEXIST, "exists and is not a folder", str(current))
     for path in reversed(missing):
         try:
             os.mkdir(path, 0o700)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 import signal
 import stat
@@ -561,6 +562,78 @@ def test_template_with_runaway_recursion_is_a_template_error(tmp_path, template)
     with pytest.raises(TemplateError):
         Renderer(templates_dir=tmp_path / "tpl").documents("engagement", case_folder(tmp_path, "ca-ortiz.yaml"),
                                                            out_dir=tmp_path / "out")
+
+
+@pytest.mark.parametrize("source,says", [
+    ("{{ 10**100000 }}", "is not allowed in the sandbox: '**' would make a number too large"),
+    ("{{ 'a' * 10**10 }}", "'*' would make more than 1,000,000 characters"),
+    ("{% for i in range(100000) %}{{ 'a' * 1000000 }}{% endfor %}", "makes more than 50 million characters"),
+    ("{{ 'abc'|truncate(-5) }}", "AssertionError"),
+    ("{% set d = {'a': 1} %}{% for k in d %}{% set _ = d.update({'b': 2}) %}{% endfor %}", "dict.update"),
+    ("{{ none }}", "prints an empty value (none)"),
+    ("{{ {}.get('x') }}", "prints an empty value (none)"),
+    ("{% set _ = charges.pop() %}", "list.pop"),
+    ("{{ [1, 2]|first(3) }}", "TypeError"),
+], ids=["huge-power", "huge-repeat", "runaway-output", "bad-truncate", "dict-changed", "none", "computed-none",
+        "mutates-the-context", "bad-filter-call"])
+@pytest.mark.parametrize("command", ["render", "check"])
+def test_a_template_fault_names_the_template_part_and_paragraph(tmp_path, template, source, says, command):
+    """Issue 12.17: these were tracebacks (ValueError at compile, AssertionError,
+    RuntimeError, MemoryError) or blamed the case ("ca-ortiz.yaml:1:1 (a value that is empty)")."""
+    rewrite_part(template, "word/document.xml", lambda d: d.replace(b"Dear {{ client.name }},", source.encode()))
+    case = case_folder(tmp_path, "ca-ortiz.yaml")
+    out = tmp_path / "out"
+    if command == "render":
+        result = render_cli("engagement", case, "--out", out, "--templates", tmp_path / "tpl")
+    else:
+        result = CliRunner().invoke(app, ["check", str(case), "--templates", str(tmp_path / "tpl")])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+    assert str(template) in result.output and ("word/document.xml" in result.output or "body ¶" in result.output)
+    assert says in result.output, result.output
+    assert "ca-ortiz.yaml:1:1" not in result.output
+    assert files_in(out) == []
+
+
+def test_a_template_fault_gives_the_paragraph(tmp_path, template):
+    rewrite_part(template, "word/document.xml", lambda d: d.replace(b"Dear {{ client.name }},",
+                                                                  b"Dear {{ 'abc'|truncate(-5) }},"))
+    with pytest.raises(TemplateError) as info:
+        Renderer(templates_dir=tmp_path / "tpl").documents("engagement", case_folder(tmp_path, "ca-ortiz.yaml"),
+                                                           out_dir=tmp_path / "out")
+    assert re.search(r"in word/document\.xml, paragraph \d+ \(near: \"Dear \{\{ 'abc'\|truncate\(-5\) \}\},\"\)",
+                     info.value.message), info.value.message
+
+
+def test_a_template_cannot_change_the_next_letter_of_a_batch(tmp_path):
+    """Issue 12.5: the sandbox was the mutable one and letters share records, so
+    ``charges.pop()`` in one letter removed a charge from the next case's."""
+    from drafting.batch import run_batch
+    from helpers import make_template
+
+    templates = tmp_path / "tpl"
+    make_template(templates, "advisory", ["{% set _ = charges.pop() %}{{ charges|length }}"])
+    cases = tmp_path / "cases"
+    for name in ("ca-ortiz.yaml", "us-chen.yaml"):
+        case_folder(tmp_path, name)
+    report = run_batch("advisory", [tmp_path / "case"], out_dir=tmp_path / "out", jobs=1, templates_dir=templates)
+    assert [o.status for o in report.outcomes] == ["failed", "failed"]
+    assert all("list.pop" in o.error["message"] for o in report.outcomes)
+    assert files_in(tmp_path / "out") == ["manifest.json"]
+    del cases
+
+
+def test_letters_of_a_batch_are_byte_identical_to_letters_rendered_one_by_one(tmp_path):
+    from drafting.batch import run_batch
+
+    for name in ("ca-ortiz.yaml", "us-chen.yaml", "ny-lindqvist.yaml"):
+        case_folder(tmp_path, name)
+    report = run_batch("advisory", [tmp_path / "case"], out_dir=tmp_path / "out", jobs=1, letter_date="2026-11-28")
+    assert not report.failed
+    for name in ("ca-ortiz.yaml", "us-chen.yaml", "ny-lindqvist.yaml"):
+        (doc,) = Renderer().documents("advisory", tmp_path / "case" / name, out_dir=tmp_path / "out",
+                                      letter_date="2026-11-28")
+        assert doc.path.read_bytes() == doc.data
 
 
 def test_template_part_in_utf16_is_rendered_or_refused(tmp_path, template):

@@ -181,7 +181,8 @@ def _run_batch(kind, cases, ahead, *, out_dir, jobs, letter_date, firm_path, tem
     outcomes: list[CaseOutcome] = [CaseOutcome(index=i, case=str(p)) for i, p in enumerate(cases)]
     tracker = _Tracker(len(cases), on_progress)
     stop = _StopFlag()
-    settings_args = (kind, out_dir, letter_date, force, templates_dir, firm_path)
+    settings_args = dict(kind=kind, out_dir=out_dir, letter_date=letter_date, force=force,
+                         templates_dir=templates_dir, firm_path=firm_path, pdf=pdf)
     interrupted = False
     batch_start = time.time()
     try:
@@ -204,18 +205,18 @@ def _run_batch(kind, cases, ahead, *, out_dir, jobs, letter_date, firm_path, tem
     if interrupted:
         raise BatchInterrupted(report)
     if pdf and report.written:
-        _add_pdfs(report, letter_date=letter_date)
+        _add_pdfs(report, letter_date=letter_date, force=force)
         report.seconds = time.monotonic() - started
     return report
 
 
-def _add_pdfs(report: BatchReport, *, letter_date) -> None:
+def _add_pdfs(report: BatchReport, *, letter_date, force: bool) -> None:
     """Convert the documents this batch wrote; record the PDFs that came out."""
     from .pdf import convert_to_pdf
 
     error = None
     try:
-        pdfs = convert_to_pdf(report.written, report.out_dir)
+        pdfs = convert_to_pdf(report.written, report.out_dir, force=force)
     except DraftingError as exc:
         pdfs, error = getattr(exc, "converted", []), exc
     made = {str(p.with_suffix(".docx")): str(p) for p in pdfs}
@@ -253,7 +254,7 @@ class _Tracker:
 
 
 def _run_in_process(cases, settings_args, jobs, stop, tracker, ahead) -> Iterator[CaseOutcome]:
-    settings = Settings(*settings_args, stop=stop)
+    settings = Settings(**settings_args, stop=stop)
     tracker.start()
     items = [(index, str(case)) for index, case in enumerate(cases)]
     clashed = _clashes(name_cases(settings, items))
@@ -291,7 +292,7 @@ def _run_in_pool(cases, settings_args, jobs, stop, tracker, ahead) -> Iterator[C
     ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else multiprocessing.get_context()
     event = ctx.Event()
     stop.events.append(event)
-    settings = Settings(*settings_args, stop=event)
+    settings = Settings(**settings_args, stop=event)
     _warm_up(settings, cases, ahead)
     # What the parent built is shared copy-on-write; frozen, the workers' garbage
     # collector never walks (and so never copies) it. A heap the caller froze stays frozen.

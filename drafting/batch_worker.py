@@ -38,6 +38,7 @@ class CaseOutcome:
     template: str | None = None
     firm: str | None = None
     pdfs: list[str] = field(default_factory=list)  # PDFs made from the written documents
+    removed: list[str] = field(default_factory=list)  # stale PDFs of replaced documents
 
     @property
     def outputs(self) -> list[str]:
@@ -47,13 +48,14 @@ class CaseOutcome:
 class Settings:
     """The per-batch arguments every case shares (module-global in a worker)."""
 
-    def __init__(self, kind, out_dir, letter_date, force, templates_dir, firm_path, stop) -> None:
+    def __init__(self, kind, out_dir, letter_date, force, templates_dir, firm_path, stop, pdf=False) -> None:
         from .render import Renderer
 
         self.kind = kind
         self.out_dir = out_dir
         self.letter_date = letter_date
         self.force = force
+        self.pdf = pdf
         self.stop = stop  # an Event: set on Ctrl-C, later cases are not started
         self.renderer = Renderer(templates_dir=templates_dir, firm_path=firm_path)
         self._used: dict[str, tuple[str, str]] = {}
@@ -148,7 +150,7 @@ def _plan_case(s: Settings, index: int, case: str) -> tuple[CaseOutcome, list | 
         pass  # loading the case reports it properly
     try:
         docs, existing = s.renderer.plan_case(s.kind, path, out_dir=s.out_dir, letter_date=s.letter_date,
-                                              force=s.force, skip_existing=True)
+                                              force=s.force, skip_existing=True, pdf=s.pdf)
     except Exception as exc:  # noqa: BLE001 - recorded, the batch goes on
         _record_failure(outcome, exc, case)
         return outcome, None
@@ -164,12 +166,21 @@ def _plan_case(s: Settings, index: int, case: str) -> tuple[CaseOutcome, list | 
 
 def _finish_case(s: Settings, outcome: CaseOutcome, docs: list | None, errors: list) -> CaseOutcome:
     """Complete a case's outcome once its documents are written (``errors``: one per document)."""
+    from .output import remove_stale_pdf
+
     if docs:
         failure = next((e for e in errors if e is not None), None)
         written = [d for d, e in zip(docs, errors) if e is None]
         for d in written:
             outcome.written.append(str(d.path))
             outcome.sha256[str(d.path)] = hashlib.sha256(d.data).hexdigest()
+            try:
+                removed = remove_stale_pdf(d.path)  # made from the document just replaced
+            except DraftingError as exc:
+                failure = failure or exc
+            else:
+                if removed is not None:
+                    outcome.removed.append(str(removed))
         if failure is not None:
             _record_failure(outcome, failure, outcome.case)
         else:

@@ -105,13 +105,15 @@ def render(
     from .render import Renderer
 
     renderer = Renderer(templates_dir=templates, firm_path=firm)
-    result = renderer.render_case(kind, case, out_dir=out, letter_date=date, force=force)
+    result = renderer.render_case(kind, case, out_dir=out, letter_date=date, force=force, pdf=pdf)
     for path in result.written:
         _say(f"wrote {path}")
+    for path in result.removed if not pdf else ():
+        _say(f"removed {path}: it was made from the document just replaced (use --pdf for a new one)")
     if pdf and result.written:
         from .pdf import convert_to_pdf
 
-        for path in convert_to_pdf(result.written, out):
+        for path in convert_to_pdf(result.written, out, force=force):
             _say(f"wrote {path}")
 
 

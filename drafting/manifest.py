@@ -43,6 +43,8 @@ def write_manifest(report: BatchReport, *, letter_date=None) -> Path:
             "outputs": [described(p) for p in o.outputs],
             "error": o.error,
         }
+        if o.removed:  # PDFs of documents this run replaced: they would have said something else
+            entry["removed"] = o.removed
         # A batch normally uses one firm profile and one template; a case that used
         # others says which.
         if o.template and first and o.template != first.template:

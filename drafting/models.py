@@ -35,16 +35,27 @@ def _text(value: str) -> str:
     return value
 
 
+# A plain amount: digits, or digits grouped by commas in threes, then at most a point and
+# decimals; an optional leading $. Anything else could be read two ways ("25.000,00",
+# "2,5") or is not an amount.
+_AMOUNT = re.compile(r"\$?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?")
+
+
 def _money(value: object) -> Decimal:
     if isinstance(value, bool):
         raise ValueError("expected an amount such as 25000 or 25000.00")
-    text = str(value).strip().replace("$", "").replace(",", "").replace(" ", "")
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise ValueError("expected an amount such as 25000 or 25000.00") from None
-    if not amount.is_finite() or amount < 0:
-        raise ValueError("must be a positive amount")
+    text = str(value).strip()
+    if len(text) > 40:
+        raise ValueError("expected an amount such as 25000 or 25000.00")
+    if text.startswith("-") or text.startswith("$-"):
+        raise ValueError("must not be negative")
+    if not _AMOUNT.fullmatch(text):
+        if re.fullmatch(r"\$?[\d.,]+", text):
+            raise ValueError(
+                f"{text!r} could be read two ways; write a plain amount such as 25000, 25000.00 or 25,000.00 "
+                "(a point for decimals, commas only between groups of three digits)")
+        raise ValueError("expected an amount such as 25000 or 25000.00")
+    amount = Decimal(text.lstrip("$").replace(",", ""))
     if amount > Decimal("100000000"):  # first: quantize cannot hold 29 digits or more
         raise ValueError("is implausibly large")
     if amount != amount.quantize(Decimal("0.01")):

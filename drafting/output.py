@@ -83,6 +83,19 @@ def prepare_out_dir(out_dir: Path) -> Path:
     return out_dir
 
 
+def remove_stale_pdf(docx: Path) -> Path | None:
+    """Remove ``X.pdf`` beside a ``X.docx`` just written: made from the document it
+    replaced, it would say something else. The path removed, or None."""
+    pdf = Path(docx).with_suffix(".pdf")
+    try:
+        os.unlink(pdf)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise OutputError(f"is older than its new .docx and cannot be removed ({exc.strerror})", file=pdf) from exc
+    return pdf
+
+
 def write_atomic(path: Path, data: bytes, *, force: bool) -> None:
     """Write ``data`` to ``path`` whole (temp file, fsync, link/rename), mode 0600.
 

@@ -14,11 +14,13 @@ from pathlib import Path
 from .dates import parse_date
 from .docx_template import CompiledTemplate, Properties, bundled_templates  # noqa: F401 (re-exported)
 from .template_cache import load_or_compile
-from .errors import CaseFileError, DraftingError, NameClashError, OutputExistsError, TemplateError, UsageError
+from .errors import (
+    CaseFileError, DraftingError, NameClashError, OutputError, OutputExistsError, TemplateError, UsageError,
+)
 from .kinds import KINDS, Inputs, Kind, Letter
 from .kinds.base import field_for
 from .loading import LoadedCase, LoadedFirm, find_firm, load_case, load_firm
-from .output import output_path, prepare_out_dir, slug, write_atomic
+from .output import output_path, prepare_out_dir, remove_stale_pdf, slug, write_atomic
 from .rules import load_rules
 
 
@@ -46,6 +48,7 @@ class Document:
 class RenderResult:
     written: list[Path] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)  # PDFs of replaced documents (now stale)
 
 
 def get_kind(name: str) -> Kind:
@@ -161,18 +164,25 @@ class Renderer:
         letter_date: object = None,
         force: bool = False,
         skip_existing: bool = False,
+        pdf: bool = False,
     ) -> tuple[list[Document], list[Path]]:
         """Render a case in memory and decide what to write: ``(documents, existing ones left)``.
         An existing document is an error unless ``force`` or ``skip_existing``."""
         out_dir = Path(out_dir)
         if skip_existing and not force:
-            return self._documents(kind_name, case_path, out_dir=out_dir, letter_date=letter_date,
-                                   skip_existing=True)
-        docs = self.documents(kind_name, case_path, out_dir=out_dir, letter_date=letter_date)
-        existing = [d.path for d in docs if d.path.exists()]
-        if existing and not force:
-            raise OutputExistsError(path=existing[0])
-        return docs, []
+            docs, existing = self._documents(kind_name, case_path, out_dir=out_dir, letter_date=letter_date,
+                                             skip_existing=True)
+        else:
+            docs, existing = self.documents(kind_name, case_path, out_dir=out_dir, letter_date=letter_date), []
+            found = [d.path for d in docs if d.path.exists()]
+            if found and not force:
+                raise OutputExistsError(path=found[0])
+        if not force:  # a PDF is an output too: never replaced (nor left stale) without --force
+            for d in docs:
+                if os.path.lexists(d.path.with_suffix(".pdf")):  # (not OutputExistsError: not a skip)
+                    raise OutputError("already exists; not overwritten (use --force to replace it)",
+                                      file=d.path.with_suffix(".pdf"))
+        return docs, existing
 
     def render_case(
         self,
@@ -183,12 +193,19 @@ class Renderer:
         letter_date: object = None,
         force: bool = False,
         skip_existing: bool = False,
+        pdf: bool = False,
     ) -> RenderResult:
         """Render and write one case. Nothing is written if any document fails or exists
-        (unless ``force``; with ``skip_existing`` existing ones are left and reported)."""
+        (unless ``force``; with ``skip_existing`` existing ones are left and reported).
+        An existing PDF beside a document counts as an existing document; with ``force``
+        the PDF of a document replaced is removed (``removed``), so none is left stale."""
         docs, existing = self.plan_case(kind_name, case_path, out_dir=out_dir, letter_date=letter_date,
-                                        force=force, skip_existing=skip_existing)
-        return RenderResult(written=write_documents(docs, Path(out_dir), force=force), skipped=existing)
+                                        force=force, skip_existing=skip_existing, pdf=pdf)
+        written = write_documents(docs, Path(out_dir), force=force)
+        # A PDF made from a document just replaced would say something else: removed now,
+        # even when a new one is to be made (the conversion may fail).
+        removed = [p for p in map(remove_stale_pdf, written) if p is not None]
+        return RenderResult(written=written, skipped=existing, removed=removed)
 
 
 def write_documents(docs: list[Document], out_dir: Path, *, force: bool) -> list[Path]:

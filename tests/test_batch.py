@@ -421,7 +421,7 @@ def test_pdf_copies_of_written_documents_are_in_the_manifest(work, monkeypatch):
 
     converted = []
 
-    def fake_convert(paths, out_dir):  # LibreOffice itself is tested in test_pdf.py
+    def fake_convert(paths, out_dir, force=True):  # LibreOffice itself is tested in test_pdf.py
         converted.extend(paths)
         pdfs = []
         for path in paths:
@@ -451,7 +451,7 @@ def test_a_pdf_failure_still_leaves_the_documents_and_the_manifest(work, monkeyp
     import drafting.pdf
     from drafting.errors import PdfError
 
-    def no_office(paths, out_dir):
+    def no_office(paths, out_dir, force=True):
         raise PdfError(drafting.pdf.NOT_INSTALLED)
 
     monkeypatch.setattr(drafting.pdf, "convert_to_pdf", no_office)

@@ -145,9 +145,9 @@ def _plan_case(s: Settings, index: int, case: str) -> tuple[CaseOutcome, list | 
         return outcome, None
     path = Path(case)
     try:
-        outcome.case_sha256 = sha256_file(path)
-    except OSError:
-        pass  # loading the case reports it properly
+        outcome.case_sha256 = _case_sha256(path)
+    except Exception:  # noqa: BLE001 - loading the case reports it properly
+        pass
     try:
         docs, existing = s.renderer.plan_case(s.kind, path, out_dir=s.out_dir, letter_date=s.letter_date,
                                               force=s.force, skip_existing=True, pdf=s.pdf)
@@ -216,6 +216,19 @@ def error_record(exc: DraftingError) -> dict:
             for e in exc.errors[1:]
         ]
     return record
+
+
+def _case_sha256(path: Path) -> str | None:
+    """The case file's hash, if it is a regular file small enough to be a case (a 6 GB or
+    endless file is refused by the loader, not read here)."""
+    import stat
+
+    from .yamlio import MAX_YAML_BYTES
+
+    st = os.stat(path)
+    if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_YAML_BYTES:
+        return None
+    return sha256_file(path)
 
 
 def sha256_file(path: Path) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Literal
 
@@ -23,9 +24,30 @@ from .jurisdictions import NAMES
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+MAX_TEXT = 10_000  # characters in one field: a long paragraph, never a file pasted in
+
+# Characters that print nothing though Unicode does not call them spaces or controls.
+_BLANKS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f\u180e\u17b4\u17b5")
+
+
+def _visible(value: str) -> bool:
+    """At least one character that shows: not a space, a control or format character
+    (zero-width space, word joiner, BOM, soft hyphen, RLO …), a lone combining mark or a blank glyph."""
+    for ch in value:
+        if ch in _BLANKS:
+            continue
+        if unicodedata.category(ch)[0] not in "ZCM":
+            return True
+    return False
+
+
 def _text(value: str) -> str:
+    if len(value) > MAX_TEXT:
+        raise ValueError(f"is longer than {MAX_TEXT:,} characters")
     if not value.strip():
         raise ValueError("must not be empty")
+    if not _visible(value):
+        raise ValueError("has no visible character (only spaces, invisible or formatting characters)")
     bad = _NOT_XML.search(value)
     if bad:
         raise ValueError(
@@ -74,10 +96,21 @@ def _code(value: object) -> str:
     return code
 
 
+_ZONE_ID = re.compile(r"[A-Za-z0-9._-]{1,32}")
+
+
 def _ip(value: object) -> str:
     """The canonical text of an address (RFC 5952 for IPv6, dotted quad kept for IPv4-mapped)."""
+    text = str(value).strip()
+    if len(text) > 100:
+        raise ValueError("is longer than 100 characters; not an IP address")
+    address_part, percent, zone = text.partition("%")
+    if percent and not _ZONE_ID.fullmatch(zone):
+        # ipaddress takes any text after the %; a zone id is an interface name or number
+        raise ValueError(f"{text!r} has an IPv6 zone id that is not an interface name or number "
+                         "(letters, digits, . _ -)")
     try:
-        address = ipaddress.ip_address(str(value).strip())
+        address = ipaddress.ip_address(text)
     except ValueError:
         raise ValueError(f"{value!r} is not a valid IPv4 or IPv6 address") from None
     mapped = getattr(address, "ipv4_mapped", None)

@@ -6,6 +6,7 @@ import io
 import zipfile
 
 import pytest
+from pathlib import Path
 from conftest import check_golden
 
 from drafting.docxdiff import canonical_parts, compare_parts, diff_documents
@@ -189,3 +190,22 @@ def test_golden_mismatch_without_text_change_shows_xml(tmp_path, make_docx):
 def test_golden_name_cannot_escape_the_folder(tmp_path, make_docx):
     with pytest.raises(ValueError):
         check_golden("../evil", make_docx("a", engagement), update=True, golden_dir=tmp_path / "g")
+
+
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero"])
+def test_diff_of_a_pipe_or_device_is_refused_not_waited_on(tmp_path, special):
+    """A FIFO as a diff argument hung; /dev/zero was a MemoryError."""
+    import os
+
+    from typer.testing import CliRunner
+
+    from drafting.cli import app
+
+    if special == "fifo":
+        path = tmp_path / "a.docx"
+        os.mkfifo(path)
+    else:
+        path = Path(special)
+    result = CliRunner().invoke(app, ["diff", str(path), str(path)])
+    assert result.exit_code in (1, 2), result.output
+    assert "not a regular file" in result.output and "Traceback" not in result.output

@@ -93,12 +93,17 @@ class Renderer:
                 raise CaseFileError("templates folder not found", field="templates",
                                     **firm.source.where(("templates",)))
             folders.append(folder)
-        folders.append(bundled_templates())
         for folder in folders:
+            _refuse_untrusted(folder, what="templates folder", explicit=True)
             candidate = folder / kind.template_name
             if candidate.is_file():
+                _refuse_untrusted(candidate, what="template", explicit=True)
                 return candidate
-        raise TemplateError(f"no template {kind.template_name}", file=folders[-1])
+            _refuse_lookalike(folder, kind.template_name)
+        bundled = bundled_templates() / kind.template_name
+        if bundled.is_file():
+            return bundled
+        raise TemplateError(f"no template {kind.template_name}", file=bundled.parent)
 
     def compiled(self, path: Path) -> CompiledTemplate:
         try:
@@ -120,7 +125,15 @@ class Renderer:
         loaded = case if isinstance(case, LoadedCase) else load_case(case)
         kind.require_sections(loaded)
         firm = self.firm_for(loaded.path)
-        rules = load_rules(firm.folder(firm.firm.rules))
+        rules_dir = firm.folder(firm.firm.rules)
+        if rules_dir is not None:
+            from .loading import untrusted_reason
+
+            reason = untrusted_reason(rules_dir, explicit=True)
+            if reason:
+                raise CaseFileError(f"rule folder {reason}; drafting will not use it", field="rules",
+                                    **firm.source.where(("rules",)))
+        rules = load_rules(rules_dir)
         when = _letter_date(letter_date, loaded)
         attorney = firm.attorney(loaded.case.matter.attorney, **loaded.where("matter", "attorney"))
         inputs = Inputs(loaded=loaded, firm=firm, attorney=attorney, rules=rules, letter_date=when)
@@ -217,6 +230,33 @@ def write_documents(docs: list[Document], out_dir: Path, *, force: bool) -> list
         write_atomic(doc.path, doc.data, force=force)
         written.append(doc.path)
     return written
+
+
+def _refuse_lookalike(folder: Path, name: str) -> None:
+    """A file in the firm's folder that was meant as this template but cannot be used
+    (``Engagement.docx``, a broken link, a folder) is an error, never a silent fall-back
+    to the bundled template."""
+    candidate = folder / name
+    if os.path.lexists(candidate):
+        raise TemplateError("is not a readable file (a broken link, or a folder?); the bundled template "
+                            "is not used in its place", file=candidate)
+    try:
+        entries = os.listdir(folder)
+    except OSError as exc:
+        raise TemplateError(f"templates folder cannot be read ({exc.strerror})", file=folder) from exc
+    for entry in entries:
+        if entry != name and entry.strip().lower() == name:
+            raise TemplateError(f"is named {entry!r}, but the template must be named {name} exactly; rename it "
+                                "(the bundled template is not used in its place)", file=folder / entry)
+
+
+def _refuse_untrusted(path: Path, *, what: str, explicit: bool) -> None:
+    """A firm profile, template or folder that anyone could have written is not used."""
+    from .loading import untrusted_reason
+
+    reason = untrusted_reason(path, explicit=explicit)
+    if reason:
+        raise TemplateError(f"{what} {reason}; drafting will not use it", file=path)
 
 
 def _check_owner(path: Path, title: str, loaded: LoadedCase) -> None:

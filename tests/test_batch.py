@@ -510,3 +510,46 @@ def test_a_compiled_template_survives_pickling_byte_for_byte(work):
     locate = _locator(letter, inputs.loaded, inputs.firm)
     assert copy.render(letter.context, props, locate=locate) == template.render(letter.context, props, locate=locate)
     assert copy.key == template.key
+
+
+HOSTILE_ID = r"[bold]x[/] [link=https://evil.example]y \x9b31m \x9d8;;https://evil.example\x9c z"
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_case_text_reaches_the_terminal_inert(work, monkeypatch, terminal):
+    """Issue 12.14: a '[bold' in a case crashed the summary table (MarkupError); C1
+    sequences (CSI, OSC 8 hyperlinks) reached the terminal."""
+    import drafting.cli as cli
+
+    monkeypatch.setattr(cli, "_terminal", lambda: terminal)
+    case = work["cases"] / "case-03.yaml"
+    case.write_text(case.read_text().replace("offense: us-2252a-possession", f'offense: "{HOSTILE_ID}"'),
+                    encoding="utf-8")
+    result = batch(work)
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "[bold]x[/]" in result.output  # shown as typed
+    for active in ("\x9b", "\x9d", "\x9c", "\x1b]8"):
+        assert active not in result.output
+
+
+@pytest.mark.parametrize("command", ["preview", "context"])
+def test_c1_control_sequences_in_a_case_never_reach_the_terminal(tmp_path, command):
+    import shutil
+
+    folder = tmp_path / "c"
+    folder.mkdir()
+    shutil.copy(EXAMPLES / "firm.yaml", folder / "firm.yaml")
+    case = folder / "case.yaml"
+    case.write_text((EXAMPLES / "cases" / "fl-ruiz.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    text = case.read_text(encoding="utf-8")
+    name = text.split("  name: ", 1)[1].split("\n", 1)[0]
+    case.write_text(text.replace(f"  name: {name}", '  name: "Ana \\x9b2J\\x9d0;pwned\\x9c Ruiz"', 1),
+                    encoding="utf-8")
+    result = CliRunner().invoke(app, [command, "advisory", str(case)])
+    assert result.exit_code == 0, result.output
+    assert not any(ch in result.output for ch in "\x9b\x9d\x9c\x1b")
+    assert "\\u009b2J" in result.output
+    if command == "context":
+        (context,) = json.loads(result.output).values()
+        assert context["client"]["name"] == "Ana \x9b2J\x9d0;pwned\x9c Ruiz"

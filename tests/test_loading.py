@@ -221,3 +221,74 @@ def test_a_raw_line_separator_is_refused_at_its_real_line(tmp_path, char):
     with pytest.raises(CaseFileError) as info:
         load_case(case)
     assert info.value.line == line and f"U+{ord(char):04X}" in info.value.message
+
+
+def _firm_above(tmp_path):
+    shared = tmp_path / "shared"
+    case_dir = shared / "clients"
+    case_dir.mkdir(parents=True)
+    firm = shared / "firm.yaml"
+    firm.write_text((EXAMPLES / "firm.yaml").read_text().replace("Harper & Vale LLP", "Attacker LLP"))
+    case = case_dir / "case.yaml"
+    case.write_text((EXAMPLES / "cases" / "fl-ruiz.yaml").read_text())
+    return firm, case
+
+
+@pytest.mark.parametrize("how", ["world-writable", "in-a-world-writable-folder", "another-users"])
+@pytest.mark.parametrize("command", ["render", "context", "check"])
+def test_a_firm_profile_someone_else_could_have_planted_is_refused(tmp_path, how, command):
+    """Issue 12.9: a firm.yaml planted in a parent folder (/tmp/firm.yaml) by another
+    user was used: their letterhead, template folder and signer."""
+    import os
+
+    firm, case = _firm_above(tmp_path)
+    if how == "world-writable":
+        os.chmod(firm, 0o666)
+    elif how == "in-a-world-writable-folder":
+        os.chmod(firm.parent, 0o777)
+    else:
+        if os.geteuid() != 0:
+            pytest.skip("needs root to give a file to another user")
+        os.chown(firm, 65534, 65534)
+    args = {"render": ["render", "advisory", str(case), "--out", str(tmp_path / "out")],
+            "context": ["context", "advisory", str(case)], "check": ["check", str(case)]}[command]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert str(firm) in result.output and "firm profile " in result.output
+    assert "drafting will not use it" in result.output
+    assert "Attacker LLP" not in result.output and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("planted", ["misnamed", "dangling-link", "folder", "world-writable"])
+@pytest.mark.parametrize("command", ["render", "kinds", "check"])
+def test_a_firm_template_that_cannot_be_used_is_an_error_not_the_bundled_one(tmp_path, planted, command):
+    """Issue 12.10: a misnamed Engagement.docx or a dangling advisory.docx link fell back
+    to the bundled template: `kinds` said "(bundled)", render and check succeeded."""
+    import os
+    import shutil
+
+    from drafting.render import bundled_templates
+
+    folder = tmp_path / "c"
+    templates = folder / "firm-templates"
+    templates.mkdir(parents=True)
+    (folder / "firm.yaml").write_text((EXAMPLES / "firm.yaml").read_text() + "templates: ./firm-templates\n")
+    shutil.copy(EXAMPLES / "cases" / "fl-ruiz.yaml", folder / "case.yaml")
+    target = templates / "advisory.docx"
+    if planted == "misnamed":
+        target = templates / "Advisory.docx"
+        shutil.copy(bundled_templates() / "advisory.docx", target)
+    elif planted == "dangling-link":
+        target.symlink_to(tmp_path / "gone.docx")
+    elif planted == "folder":
+        target.mkdir()
+    else:
+        shutil.copy(bundled_templates() / "advisory.docx", target)
+        os.chmod(target, 0o666)
+    args = {"render": ["render", "advisory", str(folder / "case.yaml"), "--out", str(tmp_path / "out")],
+            "kinds": ["kinds", "--firm", str(folder / "firm.yaml")],
+            "check": ["check", str(folder / "case.yaml")]}[command]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert f"error: {target}" in result.output, result.output
+    assert "advisory.docx (bundled)" not in result.output and not (tmp_path / "out").exists()

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .batch_worker import (
-    FAILED, NOT_RUN, CaseOutcome, Settings, died, error_record, init_worker, name_cases, name_chunk, run_cases,
+    FAILED, NOT_APPLICABLE, NOT_RUN, CaseOutcome, Settings, died, error_record, init_worker, name_cases, name_chunk, run_cases,
     run_chunk, sha256_file,
 )
 from .errors import DraftingError, NameClashError, UsageError
@@ -66,6 +66,10 @@ class BatchReport:
     @property
     def not_run(self) -> list[CaseOutcome]:
         return self._with(NOT_RUN)
+
+    @property
+    def not_applicable(self) -> list[CaseOutcome]:
+        return self._with(NOT_APPLICABLE)
 
     @property
     def written(self) -> list[Path]:
@@ -304,7 +308,7 @@ def _run_in_pool(cases, settings_args, jobs, stop, tracker, ahead) -> Iterator[C
 
     def new_pool() -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=init_worker,
-                                   initargs=(settings,))
+                                   initargs=(settings, os.getpid()))
 
     executor = new_pool()
     executor.submit(int).result()  # start the workers now, before any thread of the caller's
@@ -410,7 +414,7 @@ class _CompileAhead:
 
         ctx = multiprocessing.get_context("fork")
         self.conn, child = ctx.Pipe(duplex=False)
-        self.proc = ctx.Process(target=_compile_ahead, args=(kind, templates_dir, child), daemon=True)
+        self.proc = ctx.Process(target=_compile_ahead, args=(kind, templates_dir, child, os.getpid()), daemon=True)
         self.proc.start()
         child.close()
 
@@ -451,8 +455,11 @@ def _template_is_cached(kind: str, templates_dir: str | Path | None) -> bool:
         return False
 
 
-def _compile_ahead(kind: str, templates_dir: str | Path | None, conn) -> None:
+def _compile_ahead(kind: str, templates_dir: str | Path | None, conn, parent: int | None = None) -> None:
+    from .batch_worker import die_with_parent
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent)
     try:
         from .template_cache import load_or_compile
 

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .errors import DraftingError, OutputExistsError, ValidationErrors
+from .errors import DraftingError, OutputExistsError, SectionMissingError, ValidationErrors
 
 WRITTEN, SKIPPED, FAILED, NOT_RUN = "written", "skipped", "failed", "not-run"
+NOT_APPLICABLE = "not-applicable"  # the case lacks the section the kind needs
 
 
 @dataclass
@@ -39,6 +40,7 @@ class CaseOutcome:
     firm: str | None = None
     pdfs: list[str] = field(default_factory=list)  # PDFs made from the written documents
     removed: list[str] = field(default_factory=list)  # stale PDFs of replaced documents
+    note: str | None = None  # why a case is not applicable
 
     @property
     def outputs(self) -> list[str]:
@@ -74,12 +76,28 @@ class Settings:
 _worker: Settings | None = None
 
 
-def init_worker(settings: Settings) -> None:
+def init_worker(settings: Settings, parent: int | None = None) -> None:
     global _worker
     # The parent owns Ctrl-C: it tells workers to stop between cases, so a document
     # being written is finished rather than cut off.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent)
     _worker = settings
+
+
+def die_with_parent(parent: int | None) -> None:
+    """Ask the kernel to kill this process when its parent dies (``kill -9`` of the batch
+    would otherwise leave its workers running, adopted by init). Linux only; elsewhere
+    the pool's own pipe closing ends them when they next ask for work."""
+    from .output import _libc_function
+
+    prctl = _libc_function("prctl")
+    if prctl is None:
+        return
+    pr_set_pdeathsig = 1
+    prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    if parent is not None and os.getppid() != parent:  # it died before the prctl took effect
+        os._exit(1)
 
 
 def run_chunk(chunk: list[tuple[int, str]]) -> list[CaseOutcome]:
@@ -151,6 +169,10 @@ def _plan_case(s: Settings, index: int, case: str) -> tuple[CaseOutcome, list | 
     try:
         docs, existing = s.renderer.plan_case(s.kind, path, out_dir=s.out_dir, letter_date=s.letter_date,
                                               force=s.force, skip_existing=True, pdf=s.pdf)
+    except SectionMissingError as exc:  # not a failure: this kind is not for this case
+        outcome.status = NOT_APPLICABLE
+        outcome.note = exc.message
+        return outcome, None
     except Exception as exc:  # noqa: BLE001 - recorded, the batch goes on
         _record_failure(outcome, exc, case)
         return outcome, None

@@ -236,6 +236,9 @@ class _BatchDisplay:
         if o.status == "failed":
             typer.echo(_inert(f"{head} failed {_failure_text(o)}"), err=True)
             return
+        if o.status == "not-applicable":
+            typer.echo(_inert(f"{head} not applicable {o.case} — {o.note}"), err=True)
+            return
         for path in o.written:
             typer.echo(_inert(f"{head} written {path}"), err=True)
         for path in o.skipped:
@@ -250,9 +253,9 @@ class _BatchDisplay:
         """The counts, then each failure: a Rich table on a terminal, plain aligned text
         otherwise (a log or a script reads it; Rich is not even imported then)."""
         title = f"drafting batch {report.kind}: {len(report.outcomes)} case(s)"
-        counts = [("written", "skipped (already exist)", "failed", "not run"),
+        counts = [("written", "skipped (already exist)", "failed", "not applicable", "not run"),
                   (str(len(report.written)), str(len(report.skipped)), str(len(report.failed)),
-                   str(len(report.not_run)))]
+                   str(len(report.not_applicable)), str(len(report.not_run)))]
         failures = [("file:line", "field", "message")]
         for o in report.failed:
             e = o.error or {}

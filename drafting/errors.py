@@ -68,6 +68,11 @@ class CaseFileError(DraftingError):
     """A case file or firm profile that cannot be read or does not validate."""
 
 
+class SectionMissingError(CaseFileError):
+    """The case has no section the kind needs (no ``preservation:``): in a batch the
+    case is *not applicable* to the kind, not a failure."""
+
+
 class ValidationErrors(CaseFileError):
     """Several problems found in one file; each is a ``CaseFileError``."""
 

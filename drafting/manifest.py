@@ -43,6 +43,8 @@ def write_manifest(report: BatchReport, *, letter_date=None) -> Path:
             "outputs": [described(p) for p in o.outputs],
             "error": o.error,
         }
+        if o.note:
+            entry["note"] = o.note
         if o.removed:  # PDFs of documents this run replaced: they would have said something else
             entry["removed"] = o.removed
         # A batch normally uses one firm profile and one template; a case that used

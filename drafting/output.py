@@ -80,7 +80,47 @@ def prepare_out_dir(out_dir: Path) -> Path:
         raise OutputError("is not a folder", file=out_dir)
     if not os.access(out_dir, os.W_OK | os.X_OK):
         raise OutputError("the output folder is not writable", file=out_dir)
+    remove_leftovers(out_dir)
     return out_dir
+
+
+LEFTOVER_AGE = 60  # seconds: a temporary file lives milliseconds; an older one's writer died
+
+
+def remove_leftovers(out_dir: Path) -> list[Path]:
+    """Remove the hidden temporary files a run killed with ``kill -9`` (or a power loss)
+    left in ``out_dir``: ours (same owner), named as drafting names them, and too old to
+    belong to a run still going. The paths removed."""
+    import shutil
+    import stat
+    import time
+
+    removed = []
+    now = time.time()
+    try:
+        entries = list(os.scandir(out_dir))
+    except OSError:
+        return removed
+    for entry in entries:
+        name = entry.name
+        is_temp = name.startswith(TEMP_PREFIX) and name.endswith(".tmp")
+        is_pdf_work = name.startswith(".pdf-")
+        if not (is_temp or is_pdf_work):
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+            if st.st_uid != os.getuid() or now - st.st_mtime < (LEFTOVER_AGE if is_temp else 3600):
+                continue
+            if is_temp and stat.S_ISREG(st.st_mode):
+                os.unlink(entry.path)
+            elif is_pdf_work and stat.S_ISDIR(st.st_mode):
+                shutil.rmtree(entry.path)
+            else:
+                continue
+            removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
 
 
 def remove_stale_pdf(docx: Path) -> Path | None:

@@ -228,8 +228,8 @@ def test_plain_summary_table_when_not_a_terminal(work):
     lines = result.output.splitlines()
     at = lines.index("drafting batch advisory: 9 case(s)")
     header, counts = lines[at + 1], lines[at + 2]
-    assert header.split("  ") == ["", "written", "skipped (already exist)", "failed", "not run"]
-    assert counts.split() == ["8", "0", "1", "0"]
+    assert header.split("  ") == ["", "written", "skipped (already exist)", "failed", "not applicable", "not run"]
+    assert counts.split() == ["8", "0", "1", "0", "0"]
     # numbers sit under the end of their column
     assert counts.index("8") + 1 == header.index("written") + len("written")
     failures = lines[lines.index("failures") + 1:]
@@ -553,3 +553,21 @@ def test_c1_control_sequences_in_a_case_never_reach_the_terminal(tmp_path, comma
     if command == "context":
         (context,) = json.loads(result.output).values()
         assert context["client"]["name"] == "Ana \x9b2J\x9d0;pwned\x9c Ruiz"
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_case_without_the_kinds_section_is_not_applicable_not_failed(tmp_path, jobs):
+    """SPEC: `batch preservation FOLDER` reports a case with no preservation: section as
+    not applicable (make demo needed a grep around it)."""
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["batch", "preservation", str(EXAMPLES / "cases"), "--out", str(out),
+                                      "--jobs", str(jobs), "--date", DATE])
+    assert result.exit_code == 0, result.output
+    cases = {Path(c["case"]).name: c for c in manifest(out)["cases"]}
+    without = [n for n in cases if "preservation:" not in (EXAMPLES / "cases" / n).read_text()]
+    assert without, "the examples should hold a case without preservation:"
+    for name in without:
+        assert cases[name]["status"] == "not-applicable" and cases[name]["error"] is None
+        assert "no preservation: section" in cases[name]["note"]
+    assert all(c["status"] == "written" for n, c in cases.items() if n not in without)
+    assert "not applicable" in result.output

@@ -664,3 +664,82 @@ def test_a_symlink_planted_at_the_output_name_is_never_written_through(tmp_path,
         Renderer().render_case("engagement", case, out_dir=out, force=force)
     assert victim.read_text() == "precious"
     assert files_in(out) == ["2026-0142-engagement.docx"]
+
+
+def test_leftovers_of_a_killed_run_are_removed_by_the_next(tmp_path):
+    """Issue 12.18: kill -9 during --force can leave a hidden .drafting-*.tmp copy of a
+    letter; the next run removes those it owns and that no live run can be using."""
+    case = case_folder(tmp_path, "ca-ortiz.yaml")
+    out = tmp_path / "out"
+    out.mkdir()
+    old, fresh, other = (out / f".drafting-{n}.tmp" for n in ("0123456789abcdef", "fedcba9876543210", "1111"))
+    for path in (old, fresh, other):
+        path.write_bytes(b"PK a whole letter")
+    os.utime(old, (0, 0))
+    os.utime(other, (0, 0))
+    if os.geteuid() == 0:
+        os.chown(other, 65534, 65534)
+    work = out / ".pdf-abcd"
+    work.mkdir()
+    os.utime(work, (0, 0))
+    result = render_cli("engagement", case, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert not old.exists() and not work.exists()
+    assert fresh.exists()  # may belong to a run still going
+    assert other.exists() == (os.geteuid() == 0)  # another user's is not ours to remove
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc")
+def test_killing_the_batch_parent_ends_its_workers(tmp_path):
+    """Issue 12.18: kill -9 of the batch parent left its workers running (reparented to init)."""
+    import time
+
+    from helpers import make_template
+
+    templates = tmp_path / "tpl"
+    make_template(templates, "advisory", ["{% for i in range(20000) %}{% endfor %}{{ client.name }}"])
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    shutil.copy(EXAMPLES / "firm.yaml", cases / "firm.yaml")
+    text = (EXAMPLES / "cases" / "ca-ortiz.yaml").read_text()
+    for i in range(400):
+        (cases / f"c{i:03d}.yaml").write_text(text.replace('"2026-0142"', f'"2026-{i:04d}"'))
+    drafting = Path(sys.executable).parent / "drafting"
+    env = {**os.environ, "DRAFTING_CACHE_DIR": "off"}
+    parent = subprocess.Popen([str(drafting), "batch", "advisory", str(cases), "--out", str(tmp_path / "out"),
+                               "--templates", str(templates), "--jobs", "2"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def children() -> list[int]:
+        found = []
+        for task in Path(f"/proc/{parent.pid}/task").glob("*"):
+            try:
+                found += [int(p) for p in (task / "children").read_text().split()]
+            except OSError:
+                pass
+        return found
+
+    deadline = time.monotonic() + 30
+    workers: list[int] = []
+    while time.monotonic() < deadline and len(workers) < 2:
+        workers = children()
+        time.sleep(0.05)
+    assert len(workers) >= 2, "the batch started no workers"
+    time.sleep(0.3)
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.05)
+    alive = [pid for pid in workers if _alive(pid)]
+    for pid in alive:
+        os.kill(pid, signal.SIGKILL)
+    assert not alive, "workers outlived the batch"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"

@@ -9,7 +9,7 @@ from typing import Any, Callable
 from pydantic import BaseModel
 
 from ..environment import Missing, Record, record
-from ..errors import CaseFileError
+from ..errors import CaseFileError, SectionMissingError
 from ..jurisdictions import name_of
 from ..loading import LoadedCase, LoadedFirm
 from ..models import Attorney
@@ -58,7 +58,7 @@ class Kind:
     def require_sections(self, loaded: LoadedCase) -> None:
         for section in self.sections:
             if getattr(loaded.case, section) is None:
-                raise CaseFileError(
+                raise SectionMissingError(
                     f"this case has no {section}: section, which the {self.name} kind needs "
                     f"(see `drafting new` for a commented example)",
                     file=loaded.path,

@@ -10,6 +10,17 @@ from __future__ import annotations
 from pathlib import Path
 
 
+MAX_SHOWN = 60  # characters of a value the user typed that a message may repeat
+MAX_MESSAGE = 1000  # a message longer than this is cut: errors and the manifest stay readable
+
+
+def shown(value: object) -> str:
+    """``repr(value)`` for a message, cut to ``MAX_SHOWN`` characters: enough to find the
+    value, never a pasted page of a client's file."""
+    text = repr(value)
+    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 2] + "…" + text[-1]
+
+
 class DraftingError(Exception):
     """A problem with a case, a firm profile, a template or an output (exit code 1)."""
 
@@ -24,7 +35,7 @@ class DraftingError(Exception):
         col: int | None = None,
         field: str | None = None,
     ) -> None:
-        self.message = message
+        self.message = message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "…"
         self.file = str(file) if file is not None else None
         self.line = line
         self.col = col
@@ -90,7 +101,7 @@ class UnknownIdError(CaseFileError):
 
     def __init__(self, *, what: str, value: str, known: list[str], **where) -> None:
         known_list = ", ".join(sorted(known))
-        super().__init__(f"unknown {what} {value!r}; known: {known_list}", **where)
+        super().__init__(f"unknown {what} {shown(value)}; known: {known_list}", **where)
 
 
 class RuleDataError(DraftingError):

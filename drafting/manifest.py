@@ -63,6 +63,9 @@ def write_manifest(report: BatchReport, *, letter_date=None) -> Path:
         "cases": cases,
     }
     data = _manifest_json(manifest).encode("utf-8")
+    # manifest.json is the last batch's; manifest-<kind>.json keeps each kind's, so a
+    # batch of another kind into the same --out does not lose the first one's record
+    write_atomic(report.manifest.with_name(f"manifest-{report.kind}.json"), data, force=True)
     write_atomic(report.manifest, data, force=True)
     return report.manifest
 

@@ -17,6 +17,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from .dates import parse_date, parse_instant
+from .errors import shown
 from .jurisdictions import NAMES
 
 # XML 1.0 cannot hold C0 controls other than tab, newline and carriage return, nor
@@ -74,7 +75,7 @@ def _money(value: object) -> Decimal:
     if not _AMOUNT.fullmatch(text):
         if re.fullmatch(r"\$?[\d.,]+", text):
             raise ValueError(
-                f"{text!r} could be read two ways; write a plain amount such as 25000, 25000.00 or 25,000.00 "
+                f"{shown(text)} could be read two ways; write a plain amount such as 25000, 25000.00 or 25,000.00 "
                 "(a point for decimals, commas only between groups of three digits)")
         raise ValueError("expected an amount such as 25000 or 25000.00")
     amount = Decimal(text.lstrip("$").replace(",", ""))
@@ -91,7 +92,7 @@ def _code(value: object) -> str:
     code = str(value).strip().upper()
     if code not in NAMES:
         raise ValueError(
-            f"unknown jurisdiction {value!r}; use a two-letter state code (CA, NY, TX, FL …) or US for a federal matter"
+            f"unknown jurisdiction {shown(value)}; use a two-letter state code (CA, NY, TX, FL …) or US for a federal matter"
         )
     return code
 
@@ -107,12 +108,12 @@ def _ip(value: object) -> str:
     address_part, percent, zone = text.partition("%")
     if percent and not _ZONE_ID.fullmatch(zone):
         # ipaddress takes any text after the %; a zone id is an interface name or number
-        raise ValueError(f"{text!r} has an IPv6 zone id that is not an interface name or number "
+        raise ValueError(f"{shown(text)} has an IPv6 zone id that is not an interface name or number "
                          "(letters, digits, . _ -)")
     try:
         address = ipaddress.ip_address(text)
     except ValueError:
-        raise ValueError(f"{value!r} is not a valid IPv4 or IPv6 address") from None
+        raise ValueError(f"{shown(value)} is not a valid IPv4 or IPv6 address") from None
     mapped = getattr(address, "ipv4_mapped", None)
     if mapped is not None and not getattr(address, "scope_id", None):
         return f"::ffff:{mapped}"
@@ -163,7 +164,7 @@ class Firm(Model):
         seen = set()
         for a in self.attorneys:
             if a.id in seen:
-                raise ValueError(f"attorney id {a.id!r} appears twice")
+                raise ValueError(f"attorney id {shown(a.id)} appears twice")
             seen.add(a.id)
         return self
 
@@ -240,7 +241,7 @@ class Fee(Model):
             if self.amount is not None:
                 raise ValueError("an hourly fee takes rate and retainer, not amount")
         else:
-            raise ValueError(f"unknown fee type {self.type!r}; use flat or hourly")
+            raise ValueError(f"unknown fee type {shown(self.type)}; use flat or hourly")
         return self
 
 

@@ -571,3 +571,32 @@ def test_a_case_without_the_kinds_section_is_not_applicable_not_failed(tmp_path,
         assert "no preservation: section" in cases[name]["note"]
     assert all(c["status"] == "written" for n, c in cases.items() if n not in without)
     assert "not applicable" in result.output
+
+
+def test_a_batch_of_another_kind_keeps_the_first_kinds_manifest(work):
+    """A second kind batched into the same --out replaced the first kind's manifest."""
+    for path in work["cases"].glob("case-*.yaml"):
+        path.write_text(path.read_text() + "engagement: {fee: {type: flat, amount: 1000}}\n", encoding="utf-8")
+    (work["templates"] / "engagement.docx").write_bytes((work["templates"] / "advisory.docx").read_bytes())
+    batch(work)
+    first = json.loads((work["out"] / "manifest-advisory.json").read_text(encoding="utf-8"))
+    args = ["batch", "engagement", str(work["cases"]), "--out", str(work["out"]), "--templates",
+            str(work["templates"]), "--date", DATE]
+    CliRunner().invoke(app, args)
+    assert json.loads((work["out"] / "manifest-advisory.json").read_text(encoding="utf-8")) == first
+    assert manifest(work["out"])["kind"] == "engagement"
+    assert json.loads((work["out"] / "manifest-engagement.json").read_text(encoding="utf-8")) == manifest(work["out"])
+
+
+def test_errors_and_the_manifest_never_echo_a_long_value_whole(work):
+    """An error echoed a typed value of any length (here 20,000 characters of an id)."""
+    case = work["cases"] / "case-03.yaml"
+    secret = "allegation " * 500  # under the 10,000-character limit: an unknown id, quoted
+    case.write_text(case.read_text().replace("offense: us-2252a-possession", f'offense: "{secret}"'),
+                    encoding="utf-8")
+    result = batch(work)
+    assert result.exit_code == 1
+    (entry,) = [c for c in manifest(work["out"])["cases"] if c["case"].endswith("case-03.yaml")]
+    assert entry["error"]["field"] == "charges[0].offense" and len(entry["error"]["message"]) <= 1000
+    assert secret not in result.output and "allegation allegation" in entry["error"]["message"]
+    assert max(len(line) for line in result.output.splitlines()) < 1500

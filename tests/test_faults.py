@@ -619,7 +619,7 @@ def test_a_template_cannot_change_the_next_letter_of_a_batch(tmp_path):
     report = run_batch("advisory", [tmp_path / "case"], out_dir=tmp_path / "out", jobs=1, templates_dir=templates)
     assert [o.status for o in report.outcomes] == ["failed", "failed"]
     assert all("list.pop" in o.error["message"] for o in report.outcomes)
-    assert files_in(tmp_path / "out") == ["manifest.json"]
+    assert files_in(tmp_path / "out") == ["manifest-advisory.json", "manifest.json"]
     del cases
 
 

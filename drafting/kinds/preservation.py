@@ -6,7 +6,7 @@ import datetime as dt
 
 from ..dates import utc_text
 from ..environment import record
-from ..errors import CaseFileError
+from ..errors import CaseFileError, shown
 from ..output import slug
 from .base import Inputs, Kind, Letter, common_context, to_record
 
@@ -80,7 +80,7 @@ def _items(inputs: Inputs, i: int, request):
         if kind not in item.kinds:
             suits = [it.id for it in rules.preservation.values() if kind in it.kinds]
             raise CaseFileError(
-                f"item {item_id!r} does not suit a recipient of kind {kind}; items for {kind}: {', '.join(suits)}",
+                f"item {shown(item_id)} does not suit a recipient of kind {kind}; items for {kind}: {', '.join(suits)}",
                 **where,
             )
         chosen.append(item)

@@ -30,7 +30,7 @@ import jinja2.meta
 import jinja2.nodes
 from jinja2.sandbox import SecurityError
 
-from .environment import FILTERS, EmptyValue, MissingValue, make_environment
+from .environment import FILTERS, EmptyValue, IllegalCharacter, MissingValue, Record, make_environment
 from .bundled import bundled_templates  # noqa: F401 (re-exported)
 from .errors import MissingFieldError, TemplateError
 from .zipwriter import LETTER_LEVEL, Entry, make_entry, write_zip
@@ -147,6 +147,16 @@ class CompiledTemplate:
         except SecurityError as exc:
             raise TemplateError(f"is not allowed in the sandbox: {exc}{self._where(name, exc)}",
                                 file=self.path) from None
+        except IllegalCharacter as exc:
+            found = _path_of(context, exc.value)
+            where = locate(found) if found and not found.startswith(_NOT_CASE) else {}
+            source = "" if where else f" (the value of {found})" if found else " (a value the template computed)"
+            raise TemplateError(
+                f"a value printed{self._where(name, exc)} holds the control character U+{ord(exc.char):04X}, "
+                f"which a Word document cannot hold{source}; remove it from where it was typed",
+                **({"file": self.path} if not where else {k: v for k, v in where.items() if k != "field"}),
+                **({"field": found} if where else {}),
+            ) from None
         except EmptyValue as exc:
             raise TemplateError(f"prints an empty value (none){self._where(name, exc)}", file=self.path) from None
         except jinja2.TemplateError as exc:
@@ -205,6 +215,31 @@ def _refuse_printed_none(env, tree, name: str, source: str, path: Path) -> None:
                 near = _text_of_line(source, child.lineno)
                 raise TemplateError(f"prints an empty value (none) in {name}" + (f" (near: {near!r})" if near else ""),
                                     file=path)
+
+
+# Context paths that do not come from the case file: rule data and the firm profile.
+_NOT_CASE = ("registration", "rules", "offense", "firm", "attorney", "items", "request.items")
+
+
+def _path_of(value: Any, wanted: str, path: str = "", depth: int = 0) -> str | None:
+    """The context path of the first string equal to ``wanted`` (to name a bad value's source)."""
+    if depth > 12:
+        return None
+    if isinstance(value, str):
+        return path if value == wanted or wanted in value else None
+    if isinstance(value, Record):
+        value = value.fields()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _path_of(item, wanted, f"{path}.{key}" if path else str(key), depth + 1)
+            if found:
+                return found
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            found = _path_of(item, wanted, f"{path}[{i}]", depth + 1)
+            if found:
+                return found
+    return None
 
 
 def _cut(text: str, limit: int = 200) -> str:

@@ -25,6 +25,22 @@ class EmptyValue(Exception):
     computed (case fields that are absent are ``Missing`` and name their field)."""
 
 
+class IllegalCharacter(Exception):
+    """Raised inside rendering when a printed value holds a character XML cannot hold.
+    Case files are checked when loaded; this catches what comes from elsewhere (rule
+    data, a firm profile, a value the template computed)."""
+
+    def __init__(self, value: str, char: str) -> None:
+        self.value = value
+        self.char = char
+        super().__init__(f"U+{ord(char):04X}")
+
+
+# XML 1.0 cannot hold C0 controls other than tab, newline and carriage return, nor
+# surrogates or U+FFFE/U+FFFF.
+_NOT_XML = __import__("re").compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 class MissingValue(Exception):
     """Raised inside rendering when a template prints a ``Missing`` field."""
 
@@ -138,6 +154,9 @@ def _finalize(value: Any) -> Any:
         if isinstance(value, Markup):
             return value
         value = str(value)
+    bad = _NOT_XML.search(value)
+    if bad:
+        raise IllegalCharacter(value, bad.group())
     if "\n" in value or "\t" in value or "\r" in value:
         return _with_breaks(value)
     return value

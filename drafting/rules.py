@@ -26,7 +26,9 @@ Kind = Literal["isp", "agency", "prosecutor", "third-party"]
 
 
 _int_to_str = BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v)
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+# no character a Word document cannot hold: it would otherwise be blamed on the template
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                        pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x{fffe}\x{ffff}]*$")]
 Id = Annotated[str, _int_to_str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9.\-]*$")]
 Code = Annotated[str, StringConstraints(pattern=r"^(US|[A-Z]{2})$")]
 

@@ -574,8 +574,9 @@ def test_template_with_runaway_recursion_is_a_template_error(tmp_path, template)
     ("{{ {}.get('x') }}", "prints an empty value (none)"),
     ("{% set _ = charges.pop() %}", "list.pop"),
     ("{{ [1, 2]|first(3) }}", "TypeError"),
+    ("{{ '%c'|format(charges|length * 0 + 7) }}", "holds the control character U+0007"),
 ], ids=["huge-power", "huge-repeat", "runaway-output", "bad-truncate", "dict-changed", "none", "computed-none",
-        "mutates-the-context", "bad-filter-call"])
+        "mutates-the-context", "bad-filter-call", "computed-control-character"])
 @pytest.mark.parametrize("command", ["render", "check"])
 def test_a_template_fault_names_the_template_part_and_paragraph(tmp_path, template, source, says, command):
     """Issue 12.17: these were tracebacks (ValueError at compile, AssertionError,

@@ -307,3 +307,14 @@ def test_bundled_rules_are_cached(book):
     assert load_rules() is book
     assert isinstance(book.registration["US"], Jurisdiction)
     assert all(isinstance(i, PreservationItem) for i in book.preservation.values())
+
+
+def test_a_control_character_in_firm_rule_data_is_located_in_the_rule_file(tmp_path):
+    """Issue 12.16: it reached the letter and was blamed on the bundled template
+    ("part word/document.xml is not well-formed XML") with no file, line or field."""
+    write(tmp_path / "offenses.yaml", FIRM_OFFENSES.replace("title: Receipt (firm wording)",
+                                                            'title: "Receipt\\a (firm wording)"'))
+    with pytest.raises(RuleDataError) as info:
+        load_rules(tmp_path)
+    assert info.value.file == str(tmp_path / "offenses.yaml") and info.value.line == 5
+    assert "title" in str(info.value) and "document.xml" not in str(info.value)

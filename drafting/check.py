@@ -192,7 +192,7 @@ def _stale_rules(rule_dates: dict[Path | None, dt.date]) -> list[Finding]:
     from .rules import load_rules
 
     out: list[Finding] = []
-    seen: set[tuple[str, int]] = set()
+    seen: set[tuple] = set()
     for folder, as_of in rule_dates.items():
         try:
             book = load_rules(folder)
@@ -208,4 +208,12 @@ def _stale_rules(rule_dates: dict[Path | None, dt.date]) -> list[Finding]:
                                f"{record.kind} {record.id} was last verified {record.verified.isoformat()}, more "
                                f"than a year before the letter date ({as_of.isoformat()}); confirm it is still right and "
                                "update its verified: date"))
+        today = dt.date.today()
+        for record in sorted(book.records(), key=lambda r: (str(r.file), r.line)):
+            key = (str(record.file), record.line, "future")
+            if record.verified > today and key not in seen:
+                seen.add(key)  # a date not yet come cannot be when it was read; it would never go stale
+                out.append(Finding(str(record.file), record.line, "error",
+                                   f"{record.kind} {record.id} says it was verified {record.verified.isoformat()}, "
+                                   "a date still to come; give the date it was actually read", field="verified"))
     return out

@@ -600,3 +600,21 @@ def test_errors_and_the_manifest_never_echo_a_long_value_whole(work):
     assert entry["error"]["field"] == "charges[0].offense" and len(entry["error"]["message"]) <= 1000
     assert secret not in result.output and "allegation allegation" in entry["error"]["message"]
     assert max(len(line) for line in result.output.splitlines()) < 1500
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_oversized_or_endless_case_never_stops_the_others(work, jobs):
+    """Issue 12.12: a 6 GB sparse case file killed the whole batch (MemoryError, no
+    manifest): it was read whole, and hashed outside the per-case error handling."""
+    with open(work["cases"] / "case-00-huge.yaml", "wb") as fh:
+        fh.truncate(6 * 2**30)
+    os.mkfifo(work["cases"] / "case-00-fifo.yaml")
+    result = CliRunner().invoke(app, ["batch", "advisory", str(work["cases"]), str(work["cases"] / "case-00-fifo.yaml"),
+                                      "--out", str(work["out"]), "--templates", str(work["templates"]),
+                                      "--date", DATE, "--jobs", str(jobs)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    cases = {Path(c["case"]).name: c for c in manifest(work["out"])["cases"]}
+    assert "larger than 5 MB" in cases["case-00-huge.yaml"]["error"]["message"]
+    assert "not a regular file" in cases["case-00-fifo.yaml"]["error"]["message"]
+    assert cases["case-00-huge.yaml"]["case_sha256"] is None
+    assert sorted(p.name for p in work["out"].glob("*.docx")) == GOOD_NAMES

@@ -420,3 +420,29 @@ def test_check_warns_on_duplicate_observations_and_addresses_no_isp_assigns(tmp_
     assert any(f"{case}:10:" in ln and "link-local" in ln for ln in lines)
     assert any(f"{case}:11:" in ln and "loopback" in ln for ln in lines)
     assert not any("observations[5]" in ln for ln in lines) and len(lines) == 4
+
+
+def test_a_rule_record_verified_in_the_future_is_an_error(tmp_path):
+    """`verified: 9999-12-31` was accepted: it would never go stale."""
+    from typer.testing import CliRunner
+
+    from drafting.cli import app
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "offenses.yaml").write_text("""\
+offenses:
+  - id: us-2252a-receipt
+    jurisdiction: US
+    statute: "18 U.S.C. § 2252A(a)(2)"
+    title: Receipt (firm wording)
+    penalty: null
+    sorna_tier: 1
+    citation: "18 U.S.C. § 2252A(a)(2)"
+    verified: 2199-12-31
+""", encoding="utf-8")
+    firm = tmp_path / "firm.yaml"
+    firm.write_text((EXAMPLES / "firm.yaml").read_text(encoding="utf-8") + "rules: ./rules\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", "--firm", str(firm)])
+    assert result.exit_code == 1, result.output
+    assert f"{rules / 'offenses.yaml'}:2" in result.output and "a date still to come" in result.output

@@ -288,3 +288,23 @@ def test_unknown_kind_is_wrong_usage(tmp_path):
     result = render("letter", str(case), "--out", str(tmp_path / "out"))
     assert result.exit_code == 2
     assert "unknown kind 'letter'; known kinds: engagement, preservation, advisory" in result.output
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_render_never_replaces_or_claims_another_matters_letter(tmp_path, force):
+    """Issue 12.3, for `render`: a case whose id slugs like another matter's (2026 0001 and
+    2026-0001) would have been told "already exists" or, with --force, replaced it."""
+    templates = tmp_path / "tpl"
+    make_template(templates, "engagement", ["{{ matter.id }}"])
+    first = hostile_case(tmp_path / "a", matter_id="2026-0001")
+    second = hostile_case(tmp_path / "b", matter_id="2026 0001")
+    out = tmp_path / "out"
+    args = ["--out", str(out), "--templates", str(templates)]
+    assert render("engagement", str(first), *args).exit_code == 0
+    before = (out / "2026-0001-engagement.docx").read_bytes()
+    result = render("engagement", str(second), *args, *force)
+    assert result.exit_code == 1
+    assert f"{second}:3:7 matter.id: names the same document as an earlier letter for matter '2026-0001'" \
+        in result.output
+    assert (out / "2026-0001-engagement.docx").read_bytes() == before
+    assert render("engagement", str(first), *args, "--force").exit_code == 0  # its own letter: replaced

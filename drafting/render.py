@@ -67,6 +67,7 @@ class Renderer:
         self._firms: dict[Path, LoadedFirm] = {}
         self._firm_paths: dict[str, Path] = {}  # case folder -> its firm profile
         self._resolved: dict[Path, str] = {}  # template path -> its real path (a cache key)
+        self._trusted_rules: set[Path] = set()  # rule folders checked (once per process)
 
     # -- lookups ------------------------------------------------------------------
     def firm_for(self, case_path: Path) -> LoadedFirm:
@@ -79,6 +80,22 @@ class Renderer:
         if path not in self._firms:
             self._firms[path] = load_firm(path)
         return self._firms[path]
+
+    @staticmethod
+    def _check_rules_folder(rules_dir: Path, firm: LoadedFirm) -> None:
+        """The firm's rule folder, and each rule file in it, writable by its owner only."""
+        from .loading import untrusted_reason
+
+        try:
+            files = sorted(rules_dir.rglob("*.y*ml")) if rules_dir.is_dir() else []
+        except OSError:
+            files = []
+        for path in [rules_dir, *files]:
+            reason = untrusted_reason(path, explicit=True)
+            if reason:
+                what = "rule folder" if path == rules_dir else f"rule file {path.name}"
+                raise CaseFileError(f"{what} {reason}; drafting will not use it", field="rules",
+                                    **firm.source.where(("rules",)))
 
     def template_path(self, kind: Kind, firm: LoadedFirm | None = None) -> Path:
         """The template in use: ``--templates``, else the firm's folder, else the bundled one."""
@@ -126,13 +143,9 @@ class Renderer:
         kind.require_sections(loaded)
         firm = self.firm_for(loaded.path)
         rules_dir = firm.folder(firm.firm.rules)
-        if rules_dir is not None:
-            from .loading import untrusted_reason
-
-            reason = untrusted_reason(rules_dir, explicit=True)
-            if reason:
-                raise CaseFileError(f"rule folder {reason}; drafting will not use it", field="rules",
-                                    **firm.source.where(("rules",)))
+        if rules_dir is not None and rules_dir not in self._trusted_rules:
+            self._check_rules_folder(rules_dir, firm)
+            self._trusted_rules.add(rules_dir)
         rules = load_rules(rules_dir)
         when = _letter_date(letter_date, loaded)
         attorney = firm.attorney(loaded.case.matter.attorney, **loaded.where("matter", "attorney"))

@@ -292,3 +292,21 @@ def test_a_firm_template_that_cannot_be_used_is_an_error_not_the_bundled_one(tmp
     assert result.exit_code == 1, result.output
     assert f"error: {target}" in result.output, result.output
     assert "advisory.docx (bundled)" not in result.output and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("what", ["folder", "file"])
+def test_a_firm_rule_folder_or_file_anyone_can_write_is_refused(tmp_path, what):
+    import os
+
+    folder = tmp_path / "c"
+    rules = folder / "rules"
+    rules.mkdir(parents=True)
+    (rules / "offenses.yaml").write_text("offenses: []\n")
+    (folder / "firm.yaml").write_text((EXAMPLES / "firm.yaml").read_text() + "rules: ./rules\n")
+    case = folder / "case.yaml"
+    case.write_text((EXAMPLES / "cases" / "fl-ruiz.yaml").read_text())
+    os.chmod(rules if what == "folder" else rules / "offenses.yaml", 0o777 if what == "folder" else 0o666)
+    result = CliRunner().invoke(app, ["render", "advisory", str(case), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1, result.output
+    assert f"{folder / 'firm.yaml'}:" in result.output and "rules: rule " in result.output
+    assert "is writable by every user" in result.output and not (tmp_path / "out").exists()

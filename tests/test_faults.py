@@ -614,14 +614,12 @@ def test_a_template_cannot_change_the_next_letter_of_a_batch(tmp_path):
 
     templates = tmp_path / "tpl"
     make_template(templates, "advisory", ["{% set _ = charges.pop() %}{{ charges|length }}"])
-    cases = tmp_path / "cases"
     for name in ("ca-ortiz.yaml", "us-chen.yaml"):
         case_folder(tmp_path, name)
     report = run_batch("advisory", [tmp_path / "case"], out_dir=tmp_path / "out", jobs=1, templates_dir=templates)
     assert [o.status for o in report.outcomes] == ["failed", "failed"]
     assert all("list.pop" in o.error["message"] for o in report.outcomes)
     assert files_in(tmp_path / "out") == ["manifest-advisory.json", "manifest.json"]
-    del cases
 
 
 def test_letters_of_a_batch_are_byte_identical_to_letters_rendered_one_by_one(tmp_path):

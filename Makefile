@@ -15,14 +15,14 @@ $(STAMP): pyproject.toml
 	$(PY) -m compileall -q drafting
 	touch $(STAMP)
 
-# One folder per kind, each with its batch manifest. Only the cases with a
-# preservation: section have preservation letters.
+# One folder per kind, each with its batch manifest. A case without a preservation:
+# section is reported as not applicable to that kind.
 demo: $(STAMP)
 	$(VENV)/bin/drafting batch engagement examples/cases --out out/engagement --force
 	# --draft: an advisory whose rule data is not yet all read in the statute renders as a
 	# marked draft (DRAFT in every header, each gap marked); one that is renders client-ready.
 	$(VENV)/bin/drafting batch advisory examples/cases --out out/advisory --force --draft
-	$(VENV)/bin/drafting batch preservation $$(grep -l '^preservation:' examples/cases/*.yaml) --out out/preservation --force
+	$(VENV)/bin/drafting batch preservation examples/cases --out out/preservation --force
 	# The spreadsheet path: a client list as case files, letters straight from the sheet,
 	# and the preservation deadlines as a calendar.
 	$(VENV)/bin/drafting import examples/clients.csv --out out/imported --force

@@ -27,16 +27,20 @@ from typing import Callable, Iterable, Iterator
 
 from .batch_worker import (
     FAILED,
+    NOT_APPLICABLE,
     NOT_RUN,
     CaseOutcome,
     Settings,
     died,
+    error_record,
     init_worker,
+    name_cases,
+    name_chunk,
     run_cases,
     run_chunk,
     sha256_file,
 )
-from .errors import DraftingError, UsageError
+from .errors import DraftingError, NameClashError, UsageError
 from .manifest import write_manifest
 from .output import TEMP_PREFIX, prepare_out_dir
 
@@ -73,6 +77,10 @@ class BatchReport:
     @property
     def not_run(self) -> list[CaseOutcome]:
         return self._with(NOT_RUN)
+
+    @property
+    def not_applicable(self) -> list[CaseOutcome]:
+        return self._with(NOT_APPLICABLE)
 
     @property
     def written(self) -> list[Path]:
@@ -200,7 +208,8 @@ def _run_batch(kind, cases, ahead, *, out_dir, jobs, letter_date, firm_path, tem
     outcomes: list[CaseOutcome] = [CaseOutcome(index=i, case=getattr(p, "label", str(p))) for i, p in enumerate(cases)]
     tracker = _Tracker(len(cases), on_progress)
     stop = _StopFlag()
-    settings_args = (kind, out_dir, letter_date, force, templates_dir, firm_path, draft)
+    settings_args = dict(kind=kind, out_dir=out_dir, letter_date=letter_date, force=force,
+                         templates_dir=templates_dir, firm_path=firm_path, pdf=pdf, draft=draft)
     interrupted = False
     batch_start = time.time()
     try:
@@ -223,18 +232,18 @@ def _run_batch(kind, cases, ahead, *, out_dir, jobs, letter_date, firm_path, tem
     if interrupted:
         raise BatchInterrupted(report)
     if pdf and report.written:
-        _add_pdfs(report, letter_date=letter_date)
+        _add_pdfs(report, letter_date=letter_date, force=force)
         report.seconds = time.monotonic() - started
     return report
 
 
-def _add_pdfs(report: BatchReport, *, letter_date) -> None:
+def _add_pdfs(report: BatchReport, *, letter_date, force: bool) -> None:
     """Convert the documents this batch wrote; record the PDFs that came out."""
     from .pdf import convert_to_pdf
 
     error = None
     try:
-        pdfs = convert_to_pdf(report.written, report.out_dir)
+        pdfs = convert_to_pdf(report.written, report.out_dir, force=force)
     except DraftingError as exc:
         pdfs, error = getattr(exc, "converted", []), exc
     made = {str(p.with_suffix(".docx")): str(p) for p in pdfs}
@@ -272,9 +281,36 @@ class _Tracker:
 
 
 def _run_in_process(cases, settings_args, jobs, stop, tracker, ahead) -> Iterator[CaseOutcome]:
-    settings = Settings(*settings_args, stop=stop)
+    settings = Settings(**settings_args, stop=stop)
     tracker.start()
-    yield from run_cases(settings, ((index, _case_item(case)) for index, case in enumerate(cases)))
+    items = [(index, _case_item(case)) for index, case in enumerate(cases)]
+    clashed = _clashes(name_cases(settings, items))
+    yield from clashed.values()
+    yield from run_cases(settings, [item for item in items if item[0] not in clashed])
+
+
+def _clashes(names: list[tuple[int, list[str], dict | None]]) -> dict[int, CaseOutcome]:
+    """Cases of this run that would write a document another case of it writes too: each
+    fails naming the other, and neither writes anything (``--force`` or not)."""
+    first: dict[str, tuple[int, str]] = {}
+    where_of = {index: where for index, _, where in names}
+    out: dict[int, CaseOutcome] = {}
+    for index, paths, where in sorted(names):
+        for path in paths:
+            if path not in first:
+                first[path] = (index, where["file"] if where else "")
+                continue
+            other, other_file = first[path]
+            if other == index:
+                continue
+            for mine, theirs_file in ((index, other_file), (other, where["file"])):
+                if mine in out:
+                    continue
+                error = NameClashError(document=path, other=str(theirs_file), field="matter.id",
+                                       **{k: v for k, v in (where_of[mine] or {}).items() if k != "field"})
+                out[mine] = CaseOutcome(index=mine, case=str(where_of[mine]["file"]), status=FAILED,
+                                        error=error_record(error))
+    return out
 
 
 def _run_in_pool(cases, settings_args, jobs, stop, tracker, ahead) -> Iterator[CaseOutcome]:
@@ -283,20 +319,19 @@ def _run_in_pool(cases, settings_args, jobs, stop, tracker, ahead) -> Iterator[C
     ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else multiprocessing.get_context()
     event = ctx.Event()
     stop.events.append(event)
-    settings = Settings(*settings_args, stop=event)
+    settings = Settings(**settings_args, stop=event)
     _warm_up(settings, cases, ahead)
     # What the parent built is shared copy-on-write; frozen, the workers' garbage
     # collector never walks (and so never copies) it. A heap the caller froze stays frozen.
     caller_froze = gc.get_freeze_count() > 0
     gc.freeze()
-    chunks = _chunks(cases, jobs)
     retries: list[list[tuple[int, str]]] = []
     pending: dict[Future, tuple[list[tuple[int, str]], bool]] = {}
     window = jobs * 3
 
     def new_pool() -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=init_worker,
-                                   initargs=(settings,))
+                                   initargs=(settings, os.getpid()))
 
     executor = new_pool()
     executor.submit(int).result()  # start the workers now, before any thread of the caller's
@@ -304,6 +339,21 @@ def _run_in_pool(cases, settings_args, jobs, stop, tracker, ahead) -> Iterator[C
         gc.unfreeze()
     try:
         tracker.start()
+        # First every case's document names, so that two cases naming one document both
+        # fail before either writes (a worker that dies here leaves its cases unnamed:
+        # they are rendered, and fail, below).
+        names, broken = [], False
+        for future in [executor.submit(name_chunk, chunk) for chunk in _chunks(cases, jobs)]:
+            try:
+                names.extend(future.result())
+            except BrokenProcessPool:
+                broken = True
+        if broken:
+            executor.shutdown(wait=False, cancel_futures=True)
+            executor = new_pool()
+        clashed = _clashes(names)
+        yield from clashed.values()
+        chunks = _chunks(cases, jobs, skip=clashed)
         while True:
             while len(pending) < window and not stop.is_set():
                 retry = bool(retries)
@@ -343,11 +393,12 @@ def _run_in_pool(cases, settings_args, jobs, stop, tracker, ahead) -> Iterator[C
         raise
 
 
-def _chunks(cases: list[Path], jobs: int) -> Iterator[list[tuple[int, str]]]:
+def _chunks(cases: list[Path], jobs: int, skip=()) -> Iterator[list[tuple[int, str]]]:
     """Small groups of cases per task: fewer round trips, still a smooth progress bar."""
-    size = max(1, min(8, len(cases) // (jobs * 16)))
-    for start in range(0, len(cases), size):
-        yield [(i, _case_item(cases[i])) for i in range(start, min(start + size, len(cases)))]
+    todo = [i for i in range(len(cases)) if i not in skip]
+    size = max(1, min(8, len(todo) // (jobs * 16)))
+    for start in range(0, len(todo), size):
+        yield [(i, _case_item(cases[i])) for i in todo[start:start + size]]
 
 
 def _case_item(case):
@@ -392,7 +443,7 @@ class _CompileAhead:
 
         ctx = multiprocessing.get_context("fork")
         self.conn, child = ctx.Pipe(duplex=False)
-        self.proc = ctx.Process(target=_compile_ahead, args=(kind, templates_dir, child), daemon=True)
+        self.proc = ctx.Process(target=_compile_ahead, args=(kind, templates_dir, child, os.getpid()), daemon=True)
         self.proc.start()
         child.close()
 
@@ -433,8 +484,11 @@ def _template_is_cached(kind: str, templates_dir: str | Path | None) -> bool:
         return False
 
 
-def _compile_ahead(kind: str, templates_dir: str | Path | None, conn) -> None:
+def _compile_ahead(kind: str, templates_dir: str | Path | None, conn, parent: int | None = None) -> None:
+    from .batch_worker import die_with_parent
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent)
     try:
         from .template_cache import load_or_compile
 

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .errors import DraftingError, OutputExistsError, ValidationErrors
+from .errors import DraftingError, OutputExistsError, SectionMissingError, ValidationErrors
 
 WRITTEN, SKIPPED, FAILED, NOT_RUN = "written", "skipped", "failed", "not-run"
+NOT_APPLICABLE = "not-applicable"  # the case lacks the section the kind needs
 
 
 @dataclass
@@ -38,6 +39,8 @@ class CaseOutcome:
     template: str | None = None
     firm: str | None = None
     pdfs: list[str] = field(default_factory=list)  # PDFs made from the written documents
+    removed: list[str] = field(default_factory=list)  # stale PDFs of replaced documents
+    note: str | None = None  # why a case is not applicable
 
     @property
     def outputs(self) -> list[str]:
@@ -47,13 +50,15 @@ class CaseOutcome:
 class Settings:
     """The per-batch arguments every case shares (module-global in a worker)."""
 
-    def __init__(self, kind, out_dir, letter_date, force, templates_dir, firm_path, draft, stop) -> None:
+    def __init__(self, kind, out_dir, letter_date, force, templates_dir, firm_path, stop, pdf=False,
+                 draft=False) -> None:
         from .render import Renderer
 
         self.kind = kind
         self.out_dir = out_dir
         self.letter_date = letter_date
         self.force = force
+        self.pdf = pdf
         self.stop = stop  # an Event: set on Ctrl-C, later cases are not started
         self.renderer = Renderer(templates_dir=templates_dir, firm_path=firm_path, draft=draft)
         self._used: dict[str, tuple[str, str]] = {}
@@ -72,17 +77,59 @@ class Settings:
 _worker: Settings | None = None
 
 
-def init_worker(settings: Settings) -> None:
+def init_worker(settings: Settings, parent: int | None = None) -> None:
     global _worker
     # The parent owns Ctrl-C: it tells workers to stop between cases, so a document
     # being written is finished rather than cut off.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent)
     _worker = settings
+
+
+def die_with_parent(parent: int | None) -> None:
+    """Ask the kernel to kill this process when its parent dies (``kill -9`` of the batch
+    would otherwise leave its workers running, adopted by init). Linux only; elsewhere
+    the pool's own pipe closing ends them when they next ask for work."""
+    from .output import _libc_function
+
+    prctl = _libc_function("prctl")
+    if prctl is None:
+        return
+    pr_set_pdeathsig = 1
+    prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    if parent is not None and os.getppid() != parent:  # it died before the prctl took effect
+        os._exit(1)
 
 
 def run_chunk(chunk: list[tuple[int, str]]) -> list[CaseOutcome]:
     assert _worker is not None
     return list(run_cases(_worker, chunk))
+
+
+def name_chunk(chunk: list[tuple[int, str]]) -> list[tuple[int, list[str], dict | None]]:
+    assert _worker is not None
+    return name_cases(_worker, chunk)
+
+
+def name_cases(s: Settings, cases: Iterable[tuple[int, str]]) -> list[tuple[int, list[str], dict | None]]:
+    """The documents each case would write, without rendering: ``(index, paths, where)``,
+    ``where`` locating its matter id. A case that cannot say (it will fail when
+    rendered) names none."""
+    from .loading import load_case
+    from .output import output_path
+
+    out = []
+    for index, case in cases:
+        if s.stop.is_set():
+            break
+        try:
+            loaded = case.load() if hasattr(case, "load") else load_case(case)  # a file, or a spreadsheet row
+            _, letters = s.renderer.letters(s.kind, loaded, letter_date=s.letter_date)
+            paths = [str(output_path(s.out_dir, stem)) for stem, _ in letters]
+            out.append((index, paths, loaded.where("matter", "id")))
+        except Exception:  # noqa: BLE001 - rendering it reports the failure properly
+            out.append((index, [], None))
+    return out
 
 
 def run_cases(s: Settings, cases: Iterable[tuple[int, str]], *, group: int = 8) -> Iterator[CaseOutcome]:
@@ -119,13 +166,17 @@ def _plan_case(s: Settings, index: int, case) -> tuple[CaseOutcome, list | None]
         return outcome, None
     path = Path(case) if row is None else row.path
     try:
-        outcome.case_sha256 = sha256_file(path) if row is None else row.sha256
-    except OSError:
-        pass  # loading the case reports it properly
+        outcome.case_sha256 = _case_sha256(path) if row is None else row.sha256
+    except Exception:  # noqa: BLE001 - loading the case reports it properly
+        pass
     try:
         source = path if row is None else row.load()
         docs, existing = s.renderer.plan_case(s.kind, source, out_dir=s.out_dir, letter_date=s.letter_date,
-                                              force=s.force, skip_existing=True)
+                                              force=s.force, skip_existing=True, pdf=s.pdf)
+    except SectionMissingError as exc:  # not a failure: this kind is not for this case
+        outcome.status = NOT_APPLICABLE
+        outcome.note = exc.message
+        return outcome, None
     except Exception as exc:  # noqa: BLE001 - recorded, the batch goes on
         _record_failure(outcome, exc, case)
         return outcome, None
@@ -141,12 +192,21 @@ def _plan_case(s: Settings, index: int, case) -> tuple[CaseOutcome, list | None]
 
 def _finish_case(s: Settings, outcome: CaseOutcome, docs: list | None, errors: list) -> CaseOutcome:
     """Complete a case's outcome once its documents are written (``errors``: one per document)."""
+    from .output import remove_stale_pdf
+
     if docs:
         failure = next((e for e in errors if e is not None), None)
         written = [d for d, e in zip(docs, errors, strict=False) if e is None]
         for d in written:
             outcome.written.append(str(d.path))
             outcome.sha256[str(d.path)] = hashlib.sha256(d.data).hexdigest()
+            try:
+                removed = remove_stale_pdf(d.path)  # made from the document just replaced
+            except DraftingError as exc:
+                failure = failure or exc
+            else:
+                if removed is not None:
+                    outcome.removed.append(str(removed))
         if failure is not None:
             _record_failure(outcome, failure, outcome.case)
         else:
@@ -182,6 +242,19 @@ def error_record(exc: DraftingError) -> dict:
             for e in exc.errors[1:]
         ]
     return record
+
+
+def _case_sha256(path: Path) -> str | None:
+    """The case file's hash, if it is a regular file small enough to be a case (a 6 GB or
+    endless file is refused by the loader, not read here)."""
+    import stat
+
+    from .yamlio import MAX_YAML_BYTES
+
+    st = os.stat(path)
+    if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_YAML_BYTES:
+        return None
+    return sha256_file(path)
 
 
 def sha256_file(path: Path) -> str:

@@ -88,6 +88,7 @@ def run_check(cases: list[str | Path], *, firm_path: str | Path | None = None,
             continue
         use_firm(firm, when)
         findings.extend(_charge_suggestions(loaded, renderer, firm))
+        findings.extend(observation_warnings(loaded))
         for kind in KINDS.values():
             if any(getattr(loaded.case, section) is None for section in kind.sections):
                 continue  # the case has no data for this kind: nothing to check
@@ -124,6 +125,59 @@ def run_check(cases: list[str | Path], *, firm_path: str | Path | None = None,
     return CheckReport(list(dict.fromkeys(findings)), len(cases), list(templates))
 
 
+def observation_warnings(loaded) -> list[Finding]:
+    """Observations worth a second look before a letter asks for records: the same address,
+    port and instant twice (a copy-paste, or two tools' logs of one event), and addresses
+    no ISP assigns (private, loopback, link-local, documentation, reserved …)."""
+    import datetime as dt
+    import ipaddress
+
+    out = []
+    for i, request in enumerate(loaded.case.preservation or []):
+        seen: dict[tuple, int] = {}
+        for j, obs in enumerate(request.observations):
+            where = loaded.where("preservation", i, "observations", j)
+            key = (obs.ip, obs.port, obs.at.astimezone(dt.timezone.utc))
+            if key in seen:
+                out.append(Finding(str(where["file"]), where["line"], "warning",
+                                   f"the same address, port and time as observations[{seen[key]}]; "
+                                   "listed twice", col=where["col"], field=where["field"]))
+            else:
+                seen[key] = j
+            address = ipaddress.ip_address(obs.ip.split("%", 1)[0])
+            kind = _not_public(address)
+            if kind:
+                ip_where = loaded.where("preservation", i, "observations", j, "ip")
+                out.append(Finding(str(ip_where["file"]), ip_where["line"], "warning",
+                                   f"{obs.ip} is a {kind} address, which no ISP assigns to a subscriber; "
+                                   "check the log it came from", col=ip_where["col"], field=ip_where["field"]))
+    return out
+
+
+# Documentation ranges (RFC 5737, RFC 3849): not assignable either, but what example and
+# test cases are written with; a warning on every one of them would drown the real ones.
+_DOCUMENTATION = ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32")
+
+
+def _not_public(address) -> str | None:
+    import ipaddress
+
+    mapped = getattr(address, "ipv4_mapped", None)
+    if mapped is not None:
+        address = mapped
+    if any(address in ipaddress.ip_network(n) for n in _DOCUMENTATION if ipaddress.ip_network(n).version
+           == address.version):
+        return None
+    if address.version == 4 and address in ipaddress.ip_network("100.64.0.0/10"):
+        return "carrier-grade NAT (shared)"
+    for attr, name in (("is_loopback", "loopback"), ("is_link_local", "link-local"),
+                       ("is_multicast", "multicast"), ("is_unspecified", "unspecified"),
+                       ("is_reserved", "reserved"), ("is_private", "private")):
+        if getattr(address, attr):
+            return name
+    return None
+
+
 def _lint_cached(path: str, kind: str) -> list[Finding]:
     """``lint_template``, remembered while the file is unchanged (a process may check many times)."""
     try:
@@ -153,7 +207,7 @@ def _stale_rules(rule_dates: dict[Path | None, dt.date]) -> list[Finding]:
     from .rules import load_rules
 
     out: list[Finding] = []
-    seen: set[tuple[str, int]] = set()
+    seen: set[tuple] = set()
     for folder, as_of in rule_dates.items():
         try:
             book = load_rules(folder, attorneys=_ATTORNEYS.get(folder, ()))
@@ -170,6 +224,14 @@ def _stale_rules(rule_dates: dict[Path | None, dt.date]) -> list[Finding]:
                                f"than a year before the letter date ({as_of.isoformat()}); confirm it is still "
                                "right and "
                                "update its verified: date"))
+        today = dt.date.today()
+        for record in sorted(book.records(), key=lambda r: (str(r.file), r.line)):
+            key = (str(record.file), record.line, "future")
+            if record.verified > today and key not in seen:
+                seen.add(key)  # a date not yet come cannot be when it was read; it would never go stale
+                out.append(Finding(str(record.file), record.line, "error",
+                                   f"{record.kind} {record.id} says it was verified {record.verified.isoformat()}, "
+                                   "a date still to come; give the date it was actually read", field="verified"))
     return out
 
 

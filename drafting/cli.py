@@ -5,6 +5,7 @@ library imports are deferred so ``drafting --help`` starts fast."""
 from __future__ import annotations
 
 import functools
+import re
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -34,10 +35,21 @@ DraftOpt = typer.Option(False, "--draft", help="Render even where the rule data 
                         "gap is marked.")
 
 
+# What a terminal would act on rather than show: C0 controls but tab and newline, DEL,
+# C1 controls (CSI, OSC …: colours, titles, hyperlinks) and the bidi overrides.
+_ACTIVE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _inert(text: str) -> str:
+    """Case text as it may reach a terminal: each active character as a ``\\uXXXX`` escape
+    (valid inside JSON strings too). Rich markup is never parsed on user text."""
+    return _ACTIVE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def _err(text: str) -> None:
     from rich.console import Console
 
-    Console(stderr=True, highlight=False, soft_wrap=True).print(text, style="bold red", markup=False)
+    Console(stderr=True, highlight=False, soft_wrap=True).print(_inert(text), style="bold red", markup=False)
 
 
 def boundary(func):
@@ -61,7 +73,7 @@ def boundary(func):
 
 
 def _say(text: str) -> None:
-    typer.echo(text)
+    typer.echo(_inert(text))
 
 
 @app.command()
@@ -118,13 +130,15 @@ def render(
     from .render import Renderer
 
     renderer = Renderer(templates_dir=templates, firm_path=firm, draft=draft)
-    result = renderer.render_case(kind, case, out_dir=out, letter_date=date, force=force)
+    result = renderer.render_case(kind, case, out_dir=out, letter_date=date, force=force, pdf=pdf)
     for path in result.written:
         _say(f"wrote {path}")
+    for path in result.removed if not pdf else ():
+        _say(f"removed {path}: it was made from the document just replaced (use --pdf for a new one)")
     if pdf and result.written:
         from .pdf import convert_to_pdf
 
-        for path in convert_to_pdf(result.written, out):
+        for path in convert_to_pdf(result.written, out, force=force):
             _say(f"wrote {path}")
             for warning in _glyph_warnings(path, case):
                 _err(f"warning: {warning}")
@@ -282,19 +296,22 @@ class _BatchDisplay:
             self.task = self.bar.add_task("rendering", total=event.documents_expected)
         self.bar.update(self.task, completed=event.documents_done, total=event.documents_expected)
         if event.outcome is not None and event.outcome.status == "failed":
-            self.bar.console.print(f"failed: {_failure_text(event.outcome)}", style="red",
+            self.bar.console.print(_inert(f"failed: {_failure_text(event.outcome)}"), style="red",
                                    markup=False, highlight=False)
 
     def _line(self, event) -> None:
         o = event.outcome
         head = f"[{event.cases_done}/{event.cases_total}]"
         if o.status == "failed":
-            typer.echo(f"{head} failed {_failure_text(o)}", err=True)
+            typer.echo(_inert(f"{head} failed {_failure_text(o)}"), err=True)
+            return
+        if o.status == "not-applicable":
+            typer.echo(_inert(f"{head} not applicable {o.case} — {o.note}"), err=True)
             return
         for path in o.written:
-            typer.echo(f"{head} written {path}", err=True)
+            typer.echo(_inert(f"{head} written {path}"), err=True)
         for path in o.skipped:
-            typer.echo(f"{head} skipped {path} (exists)", err=True)
+            typer.echo(_inert(f"{head} skipped {path} (exists)"), err=True)
 
     def close(self) -> None:
         if self.bar is not None:
@@ -305,9 +322,9 @@ class _BatchDisplay:
         """The counts, then each failure: a Rich table on a terminal, plain aligned text
         otherwise (a log or a script reads it; Rich is not even imported then)."""
         title = f"drafting batch {report.kind}: {len(report.outcomes)} case(s)"
-        counts = [("written", "skipped (already exist)", "failed", "not run"),
+        counts = [("written", "skipped (already exist)", "failed", "not applicable", "not run"),
                   (str(len(report.written)), str(len(report.skipped)), str(len(report.failed)),
-                   str(len(report.not_run)))]
+                   str(len(report.not_applicable)), str(len(report.not_run)))]
         failures = [("file:line", "field", "message")]
         for o in report.failed:
             e = o.error or {}
@@ -319,17 +336,18 @@ class _BatchDisplay:
                 message += f" (and {len(e['more'])} more in this file)"
             failures.append((where, e.get("field") or "", message))
         tables = [(title, counts, True)] + ([("failures", failures, False)] if report.failed else [])
-        if sys.stdout.isatty():
+        if _terminal():
             from rich.console import Console
             from rich.table import Table
+            from rich.text import Text
 
             console = Console(highlight=False, soft_wrap=True)
             for name, (header, *rows), numbers in tables:
                 table = Table(title=name, show_header=True)
                 for column in header:
                     table.add_column(column, justify="right" if numbers else "left")
-                for row in rows:
-                    table.add_row(*row)
+                for row in rows:  # Text, not str: a "[bold" in a case is text, not Rich markup
+                    table.add_row(*(Text(_inert(cell)) for cell in row))
                 console.print(table)
         else:
             for name, rows, numbers in tables:
@@ -344,6 +362,10 @@ class _BatchDisplay:
             _err(f"{len(bugs)} case(s) hit an internal error: that is a bug in drafting, not in the case; "
                  "please report it with the traceback above")
         _say(f"manifest: {report.manifest}")
+
+
+def _terminal() -> bool:
+    return sys.stdout.isatty()
 
 
 def _aligned(rows: list[tuple[str, ...]], *, right: bool) -> list[str]:

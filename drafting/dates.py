@@ -34,7 +34,13 @@ def _dateutil():
     from dateutil import parser, tz
 
     return parser, {name: tz.tzoffset(name, offset) for name, offset in _TZ_ABBREVIATIONS.items()}
-_IANA_SUFFIX = re.compile(r"\s+([A-Za-z]+(?:/[A-Za-z0-9_+\-]+)+)\s*$")
+_IANA_NAME = re.compile(r"[A-Za-z]+(?:/[A-Za-z0-9_+\-]+)+")
+# Every pattern here runs on text of at most MAX_DATE_TEXT characters: a search with a
+# `\s*$` tail is quadratic in the length, so the length is what keeps it cheap.
+MAX_DATE_TEXT = 100
+# Dates a letter can mean: what lies outside is a typo (year 9999 overflows the
+# respond-by date and the conversion to UTC).
+MIN_YEAR, MAX_YEAR = 1900, 2199
 
 _SENTINELS = (dt.datetime(2000, 1, 1), dt.datetime(2004, 12, 28))
 
@@ -45,6 +51,16 @@ def parse_date(value: object) -> dt.date:
     Text missing its day, month or year is refused rather than silently filled in from
     today's date (which is what dateutil would do).
     """
+    return _in_range(_parse_date(value))
+
+
+def _in_range(day: dt.date) -> dt.date:
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise ValueError(f"the year {day.year} is out of range ({MIN_YEAR}–{MAX_YEAR})")
+    return day
+
+
+def _parse_date(value: object) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -52,6 +68,8 @@ def parse_date(value: object) -> dt.date:
     if not isinstance(value, str) or not value.strip():
         raise ValueError("expected a date such as 2026-11-28 or November 28, 2026")
     text = value.strip()
+    if len(text) > MAX_DATE_TEXT:
+        raise ValueError(f"is longer than {MAX_DATE_TEXT} characters; not a date")
     if _ISO_DATE.fullmatch(text):  # the common case, without dateutil's cost
         try:
             return dt.date.fromisoformat(text)
@@ -73,13 +91,27 @@ def parse_date(value: object) -> dt.date:
 
 def parse_instant(value: object) -> dt.datetime:
     """An aware datetime (in the zone it was written in) from text carrying a zone: an offset, an abbreviation
-    (PDT, EST …), or an IANA name (``2026-09-14 03:22:10 America/Los_Angeles``)."""
+    (PDT, EST …), or an IANA name (``2026-09-14 03:22:10 America/Los_Angeles``). A local
+    time that a daylight-saving change skipped or repeated is refused: only an offset says which."""
+    moment = _parse_instant(value)
+    _in_range(moment.date())
+    try:
+        utc = moment.astimezone(dt.timezone.utc)
+    except (OverflowError, ValueError):
+        raise ValueError("is out of range") from None
+    _in_range(utc.date())
+    return moment
+
+
+def _parse_instant(value: object) -> dt.datetime:
     if isinstance(value, dt.datetime):
         moment = value
     else:
         if not isinstance(value, str) or not value.strip():
             raise ValueError("expected a date and time with a time zone, e.g. 2026-09-14 03:22:10 -07:00")
         text = value.strip()
+        if len(text) > MAX_DATE_TEXT:
+            raise ValueError(f"is longer than {MAX_DATE_TEXT} characters; not a date and time")
         fast = _iso_instant(text)
         if fast is not None:
             return fast
@@ -90,13 +122,13 @@ def parse_instant(value: object) -> dt.datetime:
                 raise ValueError(f"the offset {utc_plus.group(0).strip()!r} is not a real UTC offset")
             text = f"{text[: utc_plus.start()].rstrip()} {sign}{hours:02d}:{minutes:02d}"
         zone = None
-        match = _IANA_SUFFIX.search(text)
-        if match:
+        head, space, last = text.rpartition(" ")
+        if space and head.strip() and _IANA_NAME.fullmatch(last):
             try:
-                zone = ZoneInfo(match.group(1))
+                zone = ZoneInfo(last)
             except (ZoneInfoNotFoundError, ValueError):
-                raise ValueError(f"unknown time zone {match.group(1)!r}") from None
-            text = text[: match.start()]
+                raise ValueError(f"unknown time zone {last!r}") from None
+            text = head.rstrip()
         try:
             with warnings.catch_warnings():
                 # an unknown abbreviation leaves the time naive; we report that below
@@ -111,7 +143,7 @@ def parse_instant(value: object) -> dt.datetime:
         if zone is not None:
             if moment.tzinfo is not None:
                 raise ValueError("give either a UTC offset or a zone name, not both")
-            moment = moment.replace(tzinfo=zone)
+            moment = _wall_time(moment.replace(tzinfo=zone), zone)
     if moment.tzinfo is None or moment.utcoffset() is None:
         abbreviation = _ABBREVIATION.search(value.strip()) if isinstance(value, str) else None
         if abbreviation:
@@ -121,6 +153,28 @@ def parse_instant(value: object) -> dt.datetime:
             )
         raise ValueError("the time has no time zone; add one (e.g. -07:00, UTC, or America/Chicago)")
     return moment
+
+
+def _wall_time(moment: dt.datetime, zone: ZoneInfo) -> dt.datetime:
+    """``moment`` if that local time happened exactly once in ``zone``. In IP attribution an
+    hour names a different subscriber, so a skipped or repeated time is not guessed."""
+    first, second = moment.replace(fold=0), moment.replace(fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return moment
+    back = first.astimezone(dt.timezone.utc).astimezone(zone).replace(tzinfo=None)
+    local = f"{moment:%Y-%m-%d %H:%M:%S} {zone.key}"
+    if back != moment.replace(tzinfo=None):
+        raise ValueError(f"{local} never happened (the clocks skipped it for daylight-saving time); "
+                         "give the UTC offset the log shows, e.g. -07:00 or -08:00")
+    raise ValueError(f"{local} happened twice (the clocks went back for daylight-saving time); "
+                     f"give the UTC offset the log shows: {_offset(first)} (the first) or "
+                     f"{_offset(second)} (the second)")
+
+
+def _offset(moment: dt.datetime) -> str:
+    minutes = int(moment.utcoffset().total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -31,11 +31,12 @@ import jinja2.nodes
 from jinja2.sandbox import SecurityError
 
 from .bundled import bundled_templates  # noqa: F401 (re-exported)
-from .environment import FILTERS, MissingValue, make_environment
+from .environment import FILTERS, EmptyValue, IllegalCharacter, MissingValue, Record, make_environment
 from .errors import MissingFieldError, TemplateError
 from .zipwriter import LETTER_LEVEL, Entry, make_entry, write_zip
 
 _TAG = re.compile(r"\{[{%#]")
+MAX_PART_CHARS = 50 * 10**6  # a letter's part is a few hundred kB; 5,000 observations ~5 MB
 _CORE = "docProps/core.xml"
 _APP = "docProps/app.xml"
 # Extended properties that are true of every letter: the application that wrote it. A
@@ -135,7 +136,16 @@ class CompiledTemplate:
 
     def _render_part(self, name: str, template: jinja2.Template, context: dict, locate) -> bytes:
         try:
-            xml = template.render(context)
+            chunks, size = [], 0
+            for chunk in template.generate(context):  # a runaway loop stops here, not in the OOM killer
+                size += len(chunk)
+                if size > MAX_PART_CHARS:
+                    raise TemplateError(f"makes more than {MAX_PART_CHARS // 10**6} million characters in {name} "
+                                        "(a runaway loop?)", file=self.path)
+                chunks.append(chunk)
+            xml = "".join(chunks)
+        except TemplateError:
+            raise
         except MissingValue as exc:
             raise MissingFieldError(
                 f"the template {self.path.name} prints this field, but the case does not give it",
@@ -144,23 +154,109 @@ class CompiledTemplate:
             ) from None
         except jinja2.UndefinedError as exc:
             raise TemplateError(
-                f"uses {exc.message}, which is not a field of this kind (see `drafting context`)",
-                file=self.path,
+                f"uses {exc.message}, which is not a field of this kind (see `drafting context`)"
+                f"{self._where(name, exc)}", file=self.path,
             ) from None
         except SecurityError as exc:
-            raise TemplateError(f"is not allowed in the sandbox: {exc}", file=self.path) from None
-        except jinja2.TemplateError as exc:
-            raise TemplateError(f"failed in {name}: {exc}", file=self.path) from None
-        except RecursionError:
-            raise TemplateError(f"recurses without end in {name} (a macro or loop that calls itself?)",
+            raise TemplateError(f"is not allowed in the sandbox: {exc}{self._where(name, exc)}",
                                 file=self.path) from None
-        except (TypeError, ValueError, ArithmeticError, LookupError) as exc:
-            raise TemplateError(f"failed in {name}: {type(exc).__name__}: {exc}", file=self.path) from None
+        except IllegalCharacter as exc:
+            found = _path_of(context, exc.value)
+            where = locate(found) if found and not found.startswith(_NOT_CASE) else {}
+            source = "" if where else f" (the value of {found})" if found else " (a value the template computed)"
+            raise TemplateError(
+                f"a value printed{self._where(name, exc)} holds the control character U+{ord(exc.char):04X}, "
+                f"which a Word document cannot hold{source}; remove it from where it was typed",
+                **({"file": self.path} if not where else {k: v for k, v in where.items() if k != "field"}),
+                **({"field": found} if where else {}),
+            ) from None
+        except EmptyValue as exc:
+            raise TemplateError(f"prints an empty value (none){self._where(name, exc)}", file=self.path) from None
+        except jinja2.TemplateError as exc:
+            raise TemplateError(f"failed{self._where(name, exc)}: {exc}", file=self.path) from None
+        except RecursionError as exc:
+            raise TemplateError(f"recurses without end{self._where(name, exc)} (a macro or loop that calls itself?)",
+                                file=self.path) from None
+        except MemoryError as exc:
+            raise TemplateError(f"ran out of memory{self._where(name, exc)}", file=self.path) from None
+        except Exception as exc:  # noqa: BLE001 - any fault of the template's code is the template's
+            # (ValueError, TypeError, ArithmeticError, LookupError, AssertionError from a
+            # filter given a bad argument, RuntimeError from a dict changed while looped …)
+            raise TemplateError(f"failed{self._where(name, exc)}: {type(exc).__name__}: {_cut(str(exc))}",
+                                file=self.path) from None
         try:
             return xml.replace("\n<w:p", "<w:p").encode("utf-8")
         except UnicodeEncodeError as exc:  # a lone surrogate (\ud800-\udfff) in a printed value
             raise TemplateError(f"a value printed in {name} holds U+{ord(exc.object[exc.start]):04X}, "
                                 "which a Word document cannot hold", file=self.path) from None
+
+
+    def _where(self, name: str, exc: BaseException) -> str:
+        """`` in word/document.xml, paragraph 12 (near: 'Dear …')``: where in the template it failed."""
+        lineno = None
+        tb = exc.__traceback__
+        while tb is not None:  # Jinja rewrites its frames to the template's own line numbers
+            if tb.tb_frame.f_code.co_filename == "<template>":
+                lineno = tb.tb_lineno
+            tb = tb.tb_next
+        where = f" in {name}"
+        if lineno:
+            templated = [n for n, part in self._parts if isinstance(part, jinja2.Template)]
+            source = self._sources[templated.index(name)] if name in templated else ""
+            # each paragraph starts a line of the patched source (compile_template)
+            lines = source.splitlines()[:lineno]
+            where += f", paragraph {max(sum(1 for ln in lines if ln.startswith('<w:p')), 1)}"
+            near = _text_of_line(source, lineno)
+            if near:
+                where += f" (near: {near!r})"
+        return where
+
+
+def _refuse_printed_none(env, tree, name: str, source: str, path: Path) -> None:
+    """``{{ none }}`` is folded when compiled, and Jinja's escaping turns it into the text
+    "None" before ``finalize`` can object; refuse it here as rendering would."""
+    ctx = jinja2.nodes.EvalContext(env)
+    for output in tree.find_all(jinja2.nodes.Output):
+        for child in output.nodes:
+            if isinstance(child, jinja2.nodes.TemplateData):
+                continue
+            try:
+                value = child.as_const(ctx)
+            except Exception:  # noqa: BLE001 - not a constant: rendering decides
+                continue
+            if value is None:
+                near = _text_of_line(source, child.lineno)
+                raise TemplateError(f"prints an empty value (none) in {name}" + (f" (near: {near!r})" if near else ""),
+                                    file=path)
+
+
+# Context paths that do not come from the case file: rule data and the firm profile.
+_NOT_CASE = ("registration", "rules", "offense", "firm", "attorney", "items", "request.items")
+
+
+def _path_of(value: Any, wanted: str, path: str = "", depth: int = 0) -> str | None:
+    """The context path of the first string equal to ``wanted`` (to name a bad value's source)."""
+    if depth > 12:
+        return None
+    if isinstance(value, str):
+        return path if value == wanted or wanted in value else None
+    if isinstance(value, Record):
+        value = value.fields()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _path_of(item, wanted, f"{path}.{key}" if path else str(key), depth + 1)
+            if found:
+                return found
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            found = _path_of(item, wanted, f"{path}[{i}]", depth + 1)
+            if found:
+                return found
+    return None
+
+
+def _cut(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _check_well_formed(data: bytes, *, name: str, file: Path) -> None:
@@ -338,6 +434,7 @@ def compile_template(path: str | Path) -> CompiledTemplate:
                         raise TemplateError(
                             f"{name} turns autoescaping off ({{% autoescape %}}); case text must always be "
                             "escaped, so drafting does not allow it", file=path)
+                    _refuse_printed_none(env, tree, name, source, path)
                     if proven_well_formed(env, source, tree):
                         proven.add(name)
                     codes[name] = env.compile(tree)  # parsed once
@@ -349,6 +446,12 @@ def compile_template(path: str | Path) -> CompiledTemplate:
                         f"Jinja syntax error in {name}: {exc.message}" + (f" (near: {near!r})" if near else ""),
                         file=path,
                     ) from None
+                except TemplateError:
+                    raise
+                except (Exception, RecursionError) as exc:  # noqa: BLE001 - Jinja folding a constant
+                    # ({{ 10**100000 }} is printed at compile time): the template's fault
+                    raise TemplateError(f"cannot be compiled: {name}: {type(exc).__name__}: {_cut(str(exc))}",
+                                        file=path) from None
             else:
                 parts.append((name, make_entry(name, raw)))
     return CompiledTemplate(path, parts, sources=sources, codes=codes, key=key, proven=proven)

@@ -13,11 +13,32 @@ from decimal import Decimal
 from typing import Any, Iterable
 
 from jinja2 import StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment, SecurityError
 from markupsafe import Markup, escape
 
 from .dates import long_date
 from .errors import MissingFieldError
+
+
+class EmptyValue(Exception):
+    """Raised inside rendering when a template prints ``None``: a value the template
+    computed (case fields that are absent are ``Missing`` and name their field)."""
+
+
+class IllegalCharacter(Exception):
+    """Raised inside rendering when a printed value holds a character XML cannot hold.
+    Case files are checked when loaded; this catches what comes from elsewhere (rule
+    data, a firm profile, a value the template computed)."""
+
+    def __init__(self, value: str, char: str) -> None:
+        self.value = value
+        self.char = char
+        super().__init__(f"U+{ord(char):04X}")
+
+
+# XML 1.0 cannot hold C0 controls other than tab, newline and carriage return, nor
+# surrogates or U+FFFE/U+FFFF.
+_NOT_XML = __import__("re").compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 class MissingValue(Exception):
@@ -129,10 +150,13 @@ def _finalize(value: Any) -> Any:
         if isinstance(value, Missing):
             raise MissingValue(value.path)
         if value is None:
-            raise MissingValue("(a value that is empty)")
+            raise EmptyValue()
         if isinstance(value, Markup):
             return value
         value = str(value)
+    bad = _NOT_XML.search(value)
+    if bad:
+        raise IllegalCharacter(value, bad.group())
     if "\n" in value or "\t" in value or "\r" in value:
         return _with_breaks(value)
     return value
@@ -172,13 +196,37 @@ def _long_date(value: Any) -> str:
 FILTERS = {"long_date": _long_date, "money": money, "join_and": join_and, "ordinal_tier": ordinal_tier}
 
 
-class _Sandbox(SandboxedEnvironment):
+MAX_REPEAT = 1_000_000  # characters or items one `*` may make
+MAX_POWER_BITS = 100_000  # bits of an integer one `**` may make
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
     """The sandbox, with a fast path for ``Record`` fields.
 
-    A record's fields are case data we built (never methods or internals), so reading
-    one needs none of the sandbox's attribute checks; everything else goes through them.
-    That is about a third of the time spent rendering a letter.
+    Immutable: a template cannot change a list or dict it is given (``charges.pop()``),
+    because one letter's context shares values with the next letter's in a batch.
+    ``*`` and ``**`` are bounded, so ``'a' * 10**10`` is a template error, not the
+    machine's memory. A record's fields are case data we built (never methods or
+    internals), so reading one needs none of the sandbox's attribute checks; everything
+    else goes through them. That is about a third of the time spent rendering a letter.
     """
+
+    intercepted_binops = frozenset(["*", "**", "+"])
+
+    def call_binop(self, context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "+":
+            if isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)):
+                if len(left) + len(right) > MAX_REPEAT * 10:
+                    raise SecurityError(f"'+' would make more than {MAX_REPEAT * 10:,} characters or items")
+        elif operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(times, int):
+                    if len(seq) * max(times, 0) > MAX_REPEAT:
+                        raise SecurityError(f"'*' would make more than {MAX_REPEAT:,} characters or items")
+        elif operator == "**" and isinstance(left, int) and isinstance(right, int):
+            if abs(left) > 1 and right > 0 and right * abs(left).bit_length() > MAX_POWER_BITS:
+                raise SecurityError("'**' would make a number too large to print")
+        return super().call_binop(context, operator, left, right)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if type(obj) is Record:

@@ -29,6 +29,17 @@ def located(message: str, *, file=None, line=None, col=None, field=None) -> str:
     return " ".join(parts)
 
 
+MAX_SHOWN = 60  # characters of a value the user typed that a message may repeat
+MAX_MESSAGE = 1000  # a message longer than this is cut: errors and the manifest stay readable
+
+
+def shown(value: object) -> str:
+    """``repr(value)`` for a message, cut to ``MAX_SHOWN`` characters: enough to find the
+    value, never a pasted page of a client's file."""
+    text = repr(value)
+    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 2] + "…" + text[-1]
+
+
 class DraftingError(Exception):
     """A problem with a case, a firm profile, a template or an output (exit code 1)."""
 
@@ -43,7 +54,7 @@ class DraftingError(Exception):
         col: int | None = None,
         field: str | None = None,
     ) -> None:
-        self.message = message
+        self.message = message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "…"
         self.file = str(file) if file is not None else None
         self.line = line
         self.col = col
@@ -79,6 +90,11 @@ class CaseFileError(DraftingError):
     """A case file or firm profile that cannot be read or does not validate."""
 
 
+class SectionMissingError(CaseFileError):
+    """The case has no section the kind needs (no ``preservation:``): in a batch the
+    case is *not applicable* to the kind, not a failure."""
+
+
 class ValidationErrors(CaseFileError):
     """Several problems found in one file; each is a ``CaseFileError``."""
 
@@ -96,7 +112,7 @@ class UnknownIdError(CaseFileError):
 
     def __init__(self, *, what: str, value: str, known: list[str], **where) -> None:
         known_list = ", ".join(sorted(known))
-        super().__init__(f"unknown {what} {value!r}; known: {known_list}", **where)
+        super().__init__(f"unknown {what} {shown(value)}; known: {known_list}", **where)
 
 
 class RuleDataError(DraftingError):
@@ -145,6 +161,15 @@ class OutputExistsError(DraftingError):
 
 class NothingToDo(DraftingError):
     """The inputs hold nothing the command could work on (no case files, no requests)."""
+
+
+class NameClashError(CaseFileError):
+    """Two letters would get one file name: two recipients, two cases of a run, or a
+    letter of another matter already in ``--out``. Refused, ``--force`` or not."""
+
+    def __init__(self, *, document: str | Path, other: str, **where) -> None:
+        super().__init__(f"names the same document as {other} ({Path(document).name}); nothing was written "
+                         "for this case; give each case its own matter id", **where)
 
 
 class OutputError(DraftingError):

@@ -125,15 +125,46 @@ def find_firm(case_path: Path, explicit: str | Path | None = None) -> Path:
         path = Path(explicit)
         if not path.is_file():
             raise CaseFileError("firm profile not found", file=path)
+        _refuse_untrusted_firm(path, explicit=True)
         return path
     for folder in [case_path.resolve().parent, *case_path.resolve().parents]:
         candidate = folder / "firm.yaml"
         if candidate.is_file():
+            # found, not chosen: one planted in a shared parent (/tmp/firm.yaml) by another
+            # user would give every letter their letterhead, templates and signer
+            _refuse_untrusted_firm(candidate, explicit=False)
             return candidate
     raise CaseFileError(
         "no firm profile: put firm.yaml next to the case file or in a parent folder, or pass --firm",
         file=case_path,
     )
+
+
+def untrusted_reason(path: Path, *, explicit: bool) -> str | None:
+    """Why a firm profile, template or folder cannot be trusted, or None: anyone can
+    write it, anyone can replace it (its folder is writable by all and not sticky), or —
+    when it was found rather than named — it belongs to another user."""
+    import os
+    import stat
+
+    try:
+        st = os.stat(path)
+        parent = os.stat(os.path.dirname(os.path.abspath(path)) or ".")
+    except OSError:
+        return None  # the caller's own open words the error
+    if st.st_mode & stat.S_IWOTH:
+        return "is writable by every user"
+    if parent.st_mode & stat.S_IWOTH and not parent.st_mode & stat.S_ISVTX:
+        return "is in a folder every user can write to"
+    if not explicit and st.st_uid not in (0, os.getuid()):
+        return f"belongs to another user (uid {st.st_uid}); pass it with --firm if it is yours to use"
+    return None
+
+
+def _refuse_untrusted_firm(path: Path, *, explicit: bool) -> None:
+    reason = untrusted_reason(path, explicit=explicit)
+    if reason:
+        raise CaseFileError(f"firm profile {reason}; drafting will not use it", file=path)
 
 
 # ---------------------------------------------------------------- validation errors

@@ -39,9 +39,14 @@ def write_manifest(report: BatchReport, *, letter_date=None) -> Path:
             "case": o.case,
             "case_sha256": o.case_sha256,
             "status": o.status,
-            "outputs": [{"path": p, "sha256": o.sha256.get(p)} for p in o.outputs],
+            # read back from disk: the hash is always that of the file at that path
+            "outputs": [described(p) for p in o.outputs],
             "error": o.error,
         }
+        if o.note:
+            entry["note"] = o.note
+        if o.removed:  # PDFs of documents this run replaced: they would have said something else
+            entry["removed"] = o.removed
         # A batch normally uses one firm profile and one template; a case that used
         # others says which.
         if o.template and first and o.template != first.template:
@@ -58,6 +63,9 @@ def write_manifest(report: BatchReport, *, letter_date=None) -> Path:
         "cases": cases,
     }
     data = _manifest_json(manifest).encode("utf-8")
+    # manifest.json is the last batch's; manifest-<kind>.json keeps each kind's, so a
+    # batch of another kind into the same --out does not lose the first one's record
+    write_atomic(report.manifest.with_name(f"manifest-{report.kind}.json"), data, force=True)
     write_atomic(report.manifest, data, force=True)
     return report.manifest
 

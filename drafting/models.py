@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import re
-from decimal import Decimal, InvalidOperation
+import unicodedata
+from decimal import Decimal
 from typing import Annotated, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, model_validator
 
 from .dates import parse_date, parse_instant
+from .errors import shown
 from .jurisdictions import NAMES
 from .vocabulary import Grade, RecipientKind, Stage
 
@@ -24,9 +26,30 @@ from .vocabulary import Grade, RecipientKind, Stage
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+MAX_TEXT = 10_000  # characters in one field: a long paragraph, never a file pasted in
+
+# Characters that print nothing though Unicode does not call them spaces or controls.
+_BLANKS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f\u180e\u17b4\u17b5")
+
+
+def _visible(value: str) -> bool:
+    """At least one character that shows: not a space, a control or format character
+    (zero-width space, word joiner, BOM, soft hyphen, RLO …), a lone combining mark or a blank glyph."""
+    for ch in value:
+        if ch in _BLANKS:
+            continue
+        if unicodedata.category(ch)[0] not in "ZCM":
+            return True
+    return False
+
+
 def _text(value: str) -> str:
+    if len(value) > MAX_TEXT:
+        raise ValueError(f"is longer than {MAX_TEXT:,} characters")
     if not value.strip():
         raise ValueError("must not be empty")
+    if not _visible(value):
+        raise ValueError("has no visible character (only spaces, invisible or formatting characters)")
     bad = _NOT_XML.search(value)
     if bad:
         raise ValueError(
@@ -36,16 +59,27 @@ def _text(value: str) -> str:
     return value
 
 
+# A plain amount: digits, or digits grouped by commas in threes, then at most a point and
+# decimals; an optional leading $. Anything else could be read two ways ("25.000,00",
+# "2,5") or is not an amount.
+_AMOUNT = re.compile(r"\$?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?")
+
+
 def _money(value: object) -> Decimal:
     if isinstance(value, bool):
         raise ValueError("expected an amount such as 25000 or 25000.00")
-    text = str(value).strip().replace("$", "").replace(",", "").replace(" ", "")
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise ValueError("expected an amount such as 25000 or 25000.00") from None
-    if not amount.is_finite() or amount < 0:
-        raise ValueError("must be a positive amount")
+    text = str(value).strip()
+    if len(text) > 40:
+        raise ValueError("expected an amount such as 25000 or 25000.00")
+    if text.startswith("-") or text.startswith("$-"):
+        raise ValueError("must not be negative")
+    if not _AMOUNT.fullmatch(text):
+        if re.fullmatch(r"\$?[\d.,]+", text):
+            raise ValueError(
+                f"{shown(text)} could be read two ways; write a plain amount such as 25000, 25000.00 or 25,000.00 "
+                "(a point for decimals, commas only between groups of three digits)")
+        raise ValueError("expected an amount such as 25000 or 25000.00")
+    amount = Decimal(text.lstrip("$").replace(",", ""))
     if amount > Decimal("100000000"):  # first: quantize cannot hold 29 digits or more
         raise ValueError("is implausibly large")
     if amount != amount.quantize(Decimal("0.01")):
@@ -59,32 +93,33 @@ def _code(value: object) -> str:
     code = str(value).strip().upper()
     if code not in NAMES:
         raise ValueError(
-            f"unknown jurisdiction {value!r}; use a two-letter state code (CA, NY, TX, FL …) or US for a federal matter"
+            f"unknown jurisdiction {shown(value)}; use a two-letter state code (CA, NY, TX, FL …) "
+            "or US for a federal matter"
         )
     return code
 
 
+_ZONE_ID = re.compile(r"[A-Za-z0-9._-]{1,32}")
+
+
 def _ip(value: object) -> str:
     """The canonical text of an address (RFC 5952 for IPv6, dotted quad kept for IPv4-mapped)."""
+    text = str(value).strip()
+    if len(text) > 100:
+        raise ValueError("is longer than 100 characters; not an IP address")
+    address_part, percent, zone = text.partition("%")
+    if percent and not _ZONE_ID.fullmatch(zone):
+        # ipaddress takes any text after the %; a zone id is an interface name or number
+        raise ValueError(f"{shown(text)} has an IPv6 zone id that is not an interface name or number "
+                         "(letters, digits, . _ -)")
     try:
-        address = ipaddress.ip_address(str(value).strip())
+        address = ipaddress.ip_address(text)
     except ValueError:
-        raise ValueError(f"{value!r} is not a valid IPv4 or IPv6 address") from None
+        raise ValueError(f"{shown(value)} is not a valid IPv4 or IPv6 address") from None
     mapped = getattr(address, "ipv4_mapped", None)
     if mapped is not None and not getattr(address, "scope_id", None):
         return f"::ffff:{mapped}"
     return str(address)
-
-
-def _matter_id(value: str) -> str:
-    # An id names files: one that looks like a path is a mistake or an attack, and is
-    # refused rather than silently slugged into something else.
-    if "/" in value or "\\" in value or ".." in value or value.strip().startswith(("~", ".")):
-        raise ValueError(
-            "looks like a file path (/, \\, .. or a leading . or ~); a matter id names the output files "
-            "and may not hold a path"
-        )
-    return value
 
 
 Text = Annotated[str, AfterValidator(_text)]
@@ -131,7 +166,7 @@ class Firm(Model):
         seen = set()
         for a in self.attorneys:
             if a.id in seen:
-                raise ValueError(f"attorney id {a.id!r} appears twice")
+                raise ValueError(f"attorney id {shown(a.id)} appears twice")
             seen.add(a.id)
         return self
 
@@ -141,7 +176,7 @@ class Firm(Model):
 
 
 class Matter(Model):
-    id: Annotated[Text, AfterValidator(_matter_id)]
+    id: Text  # any printable text; slugged for file names (output.slug)
     jurisdiction: Code
     stage: Stage = "investigation"
     attorney: Text | None = None
@@ -189,7 +224,7 @@ def _fee_kind(data: object) -> object:
         if "type" not in data:
             raise ValueError("a fee needs its type: flat or hourly")
         if kind not in ("flat", "hourly"):
-            raise ValueError(f"unknown fee type {data.get('type')!r}; use flat or hourly")
+            raise ValueError(f"unknown fee type {shown(data.get('type'))}; use flat or hourly")
     return data
 
 

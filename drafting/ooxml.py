@@ -9,6 +9,7 @@ DOCTYPE (the vehicle for entity bombs and external entities) is refused outright
 from __future__ import annotations
 
 import io
+import os
 import posixpath
 import threading
 import zipfile
@@ -58,6 +59,8 @@ def open_docx_zip(src: Source, *, what: str | Path | None = None) -> zipfile.Zip
     ``what`` names the file in errors (default: the path, when there is one).
     """
     what = what if what is not None else source_name(src)
+    if isinstance(src, (str, Path)):
+        _refuse_special_file(Path(src), what)
     try:
         if isinstance(src, (bytes, bytearray, memoryview)):
             zf = zipfile.ZipFile(io.BytesIO(bytes(src)))
@@ -73,6 +76,23 @@ def open_docx_zip(src: Source, *, what: str | Path | None = None) -> zipfile.Zip
         zf.close()
         raise
     return zf
+
+
+MAX_DOCX_FILE = 200 * 2**20  # compressed; what it may unpack to is limited by MAX_TOTAL_UNCOMPRESSED
+
+
+def _refuse_special_file(path: Path, what: str | Path | None) -> None:
+    """A FIFO would hang the zip reader and ``/dev/zero`` never ends: only regular files."""
+    import stat
+
+    try:
+        st = os.stat(path)
+    except OSError:
+        return  # zipfile words the error
+    if not stat.S_ISREG(st.st_mode):
+        raise TemplateError("is not a regular file (a pipe, device or socket); not a .docx", file=what)
+    if st.st_size > MAX_DOCX_FILE:
+        raise TemplateError(f"is larger than {MAX_DOCX_FILE // 2**20} MB; not a letter or template", file=what)
 
 
 def _refuse_bomb(zf: zipfile.ZipFile, what: str | Path | None) -> None:

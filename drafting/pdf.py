@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 
 from .errors import PdfError
+from .output import make_private_dirs
 
 NOT_INSTALLED = (
     "LibreOffice is not installed; install it "
@@ -114,8 +115,19 @@ def _groups(docs: list[Path]) -> list[list[Path]]:
     return groups
 
 
-def _place(tmp_pdf: Path, final: Path) -> None:
+def _place(tmp_pdf: Path, final: Path, *, force: bool = True) -> None:
     os.chmod(tmp_pdf, 0o600)
+    if not force:  # a hard link fails if the name exists: never over a PDF without --force
+        try:
+            os.link(tmp_pdf, final)
+            return
+        except FileExistsError:
+            raise PdfError("already exists; not overwritten (use --force to replace it)", file=final) from None
+        except OSError as exc:
+            if exc.errno not in (errno.EXDEV, errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP):
+                raise PdfError(f"cannot write the PDF ({exc.strerror or exc})", file=final) from exc
+            if os.path.lexists(final):
+                raise PdfError("already exists; not overwritten (use --force to replace it)", file=final) from None
     try:
         os.replace(tmp_pdf, final)
         return
@@ -142,7 +154,7 @@ def _is_pdf(path: Path) -> bool:
         return False
 
 
-def convert_to_pdf(docx_paths: list[Path], out_dir: Path, *, timeout: float = 180) -> list[Path]:
+def convert_to_pdf(docx_paths: list[Path], out_dir: Path, *, timeout: float = 180, force: bool = True) -> list[Path]:
     """Write ``X.pdf`` next to each ``X.docx`` (mode 0600); returns the PDF paths in order.
 
     Temporary files live in a hidden folder inside ``out_dir``. If some documents
@@ -160,7 +172,7 @@ def convert_to_pdf(docx_paths: list[Path], out_dir: Path, *, timeout: float = 18
         raise PdfError(NOT_INSTALLED)
     out_dir = Path(out_dir)
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        make_private_dirs(out_dir)
         work = Path(tempfile.mkdtemp(prefix=".pdf-", dir=out_dir))
     except OSError as exc:
         raise PdfError(f"cannot create a temporary folder ({exc.strerror or exc})", file=out_dir) from exc
@@ -182,7 +194,7 @@ def convert_to_pdf(docx_paths: list[Path], out_dir: Path, *, timeout: float = 18
         for doc in docs:
             if doc in produced:
                 final = doc.with_suffix(".pdf")
-                _place(produced[doc], final)
+                _place(produced[doc], final, force=force)
                 written.append(final)
         if failed:
             doc, hint = failed[0]

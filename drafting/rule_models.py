@@ -12,6 +12,7 @@ from datetime import date
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -26,7 +27,16 @@ from pydantic import (
 from .vocabulary import Grade, RecipientKind
 
 _int_to_str = BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v)
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+def _printable(text: str) -> str:
+    """No character a Word document cannot hold (it would otherwise be blamed on the template)."""
+    bad = next((c for c in text if (ord(c) < 32 and c not in "\t\n\r") or c in "\ufffe\uffff"), None)
+    if bad is not None:
+        raise ValueError(f"holds the control character U+{ord(bad):04X}, which a Word document cannot hold")
+    return text
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000),
+                 AfterValidator(_printable)]
 Id = Annotated[str, _int_to_str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9.:\-]*$", max_length=80)]
 # A grade nobody found reads as no grade (the offense's level then cannot depend on it).
 _absent_is_none = BeforeValidator(lambda v: None if isinstance(v, dict) and set(v) == {"missing"} else v)
@@ -59,7 +69,7 @@ class Sourced(_Model):
     @classmethod
     def _not_in_future(cls, value: date) -> date:
         if value > date.today():
-            raise ValueError(f"verified {value.isoformat()} is in the future")
+            raise ValueError(f"verified {value.isoformat()} is a date still to come")
         return value
 
 

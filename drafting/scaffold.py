@@ -16,7 +16,7 @@ from .errors import CaseFileError, OutputError
 from .jurisdictions import NAMES
 from .kinds import KINDS
 from .kinds.base import FILL_IN, STAGE_LABELS, wrapped
-from .output import slug, write_atomic
+from .output import make_private_dirs, slug, write_atomic
 from .rules import load_rules
 
 STAGES = tuple(STAGE_LABELS)
@@ -159,7 +159,7 @@ def write_case_file(path: str | Path, text: str) -> Path:
     """Write a new case file whole, owner-only; an existing file is never replaced."""
     path = Path(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_dirs(path.parent)
     except OSError as exc:
         raise OutputError(f"cannot create the folder ({exc.strerror})", file=path.parent) from exc
     write_atomic(path, text.encode("utf-8"), force=False)

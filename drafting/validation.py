@@ -12,7 +12,7 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import CaseFileError, DraftingError
+from .errors import CaseFileError, DraftingError, shown
 from .yamlio import Located
 
 
@@ -39,7 +39,7 @@ def _locate(err: dict, model: type[BaseModel], source: Located, prefix: tuple, e
     field = source.field_name(loc) or None
     if kind == "extra_forbidden":
         known = _known_keys(model, inner[:-1])
-        message = f"unknown key {loc[-1]!r}"
+        message = f"unknown key {shown(loc[-1])}"
         close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
         if close:
             message += f"; did you mean {close[0]!r}?"
@@ -57,7 +57,7 @@ def _message(err: dict) -> str:
     if kind in ("value_error", "assertion_error"):
         return msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if kind == "literal_error":
-        return f"{msg[0].lower()}{msg[1:]}, got {err.get('input')!r}"
+        return f"{msg[0].lower()}{msg[1:]}, got {shown(err.get('input'))}"
     if kind in ("model_type", "model_attributes_type", "dict_type", "union_tag_not_found"):
         return "expected a mapping of keys"
     if kind == "list_type":
@@ -66,7 +66,7 @@ def _message(err: dict) -> str:
         return "expected text"
     if kind.startswith("int_"):
         if kind == "int_parsing":
-            return f"expected a whole number, got {err.get('input')!r}"
+            return f"expected a whole number, got {shown(err.get('input'))}"
         return msg[0].lower() + msg[1:]
     if kind == "too_short":
         return "must have at least one entry"

@@ -76,7 +76,7 @@ def load_yaml(path: str | Path) -> Located:
     """Load ``path`` as YAML with positions; every failure is a ``CaseFileError``."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_limited(path, MAX_YAML_BYTES, what="a case file")
     except FileNotFoundError as exc:
         raise CaseFileError("file not found", file=path) from exc
     except IsADirectoryError as exc:
@@ -86,17 +86,53 @@ def load_yaml(path: str | Path) -> Located:
     return parse_yaml(raw, path)
 
 
+def read_limited(path: Path, limit: int, *, what: str) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes. The size is checked before a
+    byte is read (a 6 GB file is not read to find out), and a FIFO, device or socket is
+    refused unopened (reading it could hang, or never end: ``/dev/zero``)."""
+    import os
+    import stat
+
+    st = os.stat(path)
+    if stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(21, "Is a directory", str(path))
+    if not stat.S_ISREG(st.st_mode):
+        raise CaseFileError(f"is not a regular file (a pipe, device or socket); not {what}", file=path)
+    if st.st_size > limit:
+        raise CaseFileError(f"is larger than {limit // (1024 * 1024)} MB; not {what}", file=path, line=1)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):  # swapped since the stat
+            raise CaseFileError(f"is not a regular file; not {what}", file=path)
+        raw = fh.read(limit + 1)
+    if len(raw) > limit:  # grew since the stat
+        raise CaseFileError(f"is larger than {limit // (1024 * 1024)} MB; not {what}", file=path, line=1)
+    return raw
+
+
 def parse_yaml(raw: bytes, path: str | Path) -> Located:
     path = Path(path)
     if len(raw) > MAX_YAML_BYTES:
         raise CaseFileError(f"is larger than {MAX_YAML_BYTES // (1024 * 1024)} MB; not a case file", file=path, line=1)
-    if b"\x00" in raw:
+    encoding = _utf16_or_32(raw)
+    if encoding is not None:  # YAML allows them; Notepad and Excel write them
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise CaseFileError(f"is {encoding.upper()} text that cannot be decoded", file=path, line=1) from exc
+    else:
+        if b"\x00" in raw:
+            if len(raw) >= 4 and (raw[1::2].count(0) > len(raw) // 3 or raw[0::2].count(0) > len(raw) // 3):
+                raise CaseFileError("is UTF-16 text without a byte-order mark; save it as UTF-8", file=path, line=1)
+            raise CaseFileError("is a binary file, not YAML text", file=path, line=1)
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise CaseFileError("is not UTF-8 text", file=path, line=line) from exc
+    if "\x00" in text:
         raise CaseFileError("is a binary file, not YAML text", file=path, line=1)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise CaseFileError("is not UTF-8 text", file=path, line=line) from exc
+    _refuse_hidden_line_breaks(text, path)
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         raise CaseFileError("is empty", file=path, line=1)
 
@@ -128,6 +164,31 @@ def parse_yaml(raw: bytes, path: str | Path) -> Located:
     located = Located(path=path, data=None)
     located.data = _Walker(located).plain(node, (), 0)
     return located
+
+
+def _utf16_or_32(raw: bytes) -> str | None:
+    """The codec a byte-order mark names, for the UTF-16 and UTF-32 ones."""
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "utf-32"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    return None
+
+
+# YAML reads these as line breaks, editors and `grep -n` do not: every line number
+# after one would be off. Written as an escape in a double-quoted string they are kept.
+_HIDDEN_BREAKS = {"\x85": "NEL", "\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR"}
+
+
+def _refuse_hidden_line_breaks(text: str, path: Path) -> None:
+    for ch, name in _HIDDEN_BREAKS.items():
+        index = text.find(ch)
+        if index >= 0:
+            line = text.count("\n", 0, index) + 1
+            col = index - text.rfind("\n", 0, index)
+            raise CaseFileError(
+                f"contains U+{ord(ch):04X} ({name}), which YAML reads as a line break; write it as "
+                f'"\\u{ord(ch):04X}" in a double-quoted string', file=path, line=line, col=col)
 
 
 @functools.cache

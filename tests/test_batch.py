@@ -228,8 +228,8 @@ def test_plain_summary_table_when_not_a_terminal(work):
     lines = result.output.splitlines()
     at = lines.index("drafting batch advisory: 9 case(s)")
     header, counts = lines[at + 1], lines[at + 2]
-    assert header.split("  ") == ["", "written", "skipped (already exist)", "failed", "not run"]
-    assert counts.split() == ["8", "0", "1", "0"]
+    assert header.split("  ") == ["", "written", "skipped (already exist)", "failed", "not applicable", "not run"]
+    assert counts.split() == ["8", "0", "1", "0", "0"]
     # numbers sit under the end of their column
     assert counts.index("8") + 1 == header.index("written") + len("written")
     failures = lines[lines.index("failures") + 1:]
@@ -302,16 +302,46 @@ def test_the_pool_freezes_the_heap_for_the_fork_and_leaves_it_as_the_caller_had_
         gc.unfreeze()
 
 
-def test_two_cases_with_one_matter_id_are_not_both_reported_as_done(work):
-    (work["cases"] / "case-09.yaml").write_text(good_case(1), encoding="utf-8")  # same id as case-01
-    result = batch(work)
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("force", [[], ["--force"]])
+@pytest.mark.parametrize("other_id", ["2026-0001", "2026 0001", "2026/0001"])
+def test_two_cases_whose_ids_slug_alike_both_fail_naming_each_other(work, force, other_id, jobs):
+    (work["cases"] / "case-09.yaml").write_text(good_case(1).replace('"2026-0001"', f'"{other_id}"'),
+                                                encoding="utf-8")
+    result = batch(work, *force, jobs=jobs)
     assert result.exit_code == 1
     cases = {Path(c["case"]).name: c for c in manifest(work["out"])["cases"]}
-    assert cases["case-01.yaml"]["status"] == "written"
-    assert cases["case-09.yaml"]["status"] == "failed"
-    assert "same document as" in cases["case-09.yaml"]["error"]["message"]
-    out = work["out"] / "2026-0001-advisory.docx"
-    assert cases["case-01.yaml"]["outputs"] == [{"path": str(out), "sha256": sha256(out)}]
+    one, nine = work["cases"] / "case-01.yaml", work["cases"] / "case-09.yaml"
+    for name, other in (("case-01.yaml", nine), ("case-09.yaml", one)):
+        assert cases[name]["status"] == "failed" and cases[name]["outputs"] == []
+        error = cases[name]["error"]
+        assert error["field"] == "matter.id" and error["line"] == 2
+        assert f"names the same document as {other} (2026-0001-advisory.docx)" in error["message"]
+    assert not (work["out"] / "2026-0001-advisory.docx").exists()  # neither letter, under either name
+    assert (work["out"] / "2026-0002-advisory.docx").exists()
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_a_letter_of_another_matter_from_an_earlier_run_is_never_skipped_or_replaced(work, force, tmp_path):
+    first = tmp_path / "first"
+    first.mkdir()
+    (first / "a.yaml").write_text(good_case(1), encoding="utf-8")
+    (first / "firm.yaml").write_text((work["cases"] / "firm.yaml").read_text(), encoding="utf-8")
+    args = ["--out", str(work["out"]), "--date", DATE, "--templates", str(work["templates"])]
+    assert CliRunner().invoke(app, ["render", "advisory", str(first / "a.yaml"), *args, "--draft"]).exit_code == 0
+    letter = work["out"] / "2026-0001-advisory.docx"
+    before = letter.read_bytes()
+    (work["cases"] / "case-01.yaml").write_text(good_case(1).replace('"2026-0001"', '"2026 0001"'),
+                                                encoding="utf-8")
+    result = batch(work, *force)
+    assert result.exit_code == 1
+    cases = {Path(c["case"]).name: c for c in manifest(work["out"])["cases"]}
+    assert cases["case-01.yaml"]["status"] == "failed" and cases["case-01.yaml"]["outputs"] == []
+    assert "an earlier letter for matter '2026-0001'" in cases["case-01.yaml"]["error"]["message"]
+    assert letter.read_bytes() == before
+    for c in cases.values():  # every hash is the hash of the file at that path
+        for o in c["outputs"]:
+            assert o["sha256"] == sha256(Path(o["path"]))
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -391,7 +421,7 @@ def test_pdf_copies_of_written_documents_are_in_the_manifest(work, monkeypatch):
 
     converted = []
 
-    def fake_convert(paths, out_dir):  # LibreOffice itself is tested in test_pdf.py
+    def fake_convert(paths, out_dir, force=True):  # LibreOffice itself is tested in test_pdf.py
         converted.extend(paths)
         pdfs = []
         for path in paths:
@@ -421,7 +451,7 @@ def test_a_pdf_failure_still_leaves_the_documents_and_the_manifest(work, monkeyp
     import drafting.pdf
     from drafting.errors import PdfError
 
-    def no_office(paths, out_dir):
+    def no_office(paths, out_dir, force=True):
         raise PdfError(drafting.pdf.NOT_INSTALLED)
 
     monkeypatch.setattr(drafting.pdf, "convert_to_pdf", no_office)
@@ -480,3 +510,111 @@ def test_a_compiled_template_survives_pickling_byte_for_byte(work):
     locate = _locator(get_kind("advisory"), letter, inputs.loaded, inputs.firm)
     assert copy.render(letter.context, props, locate=locate) == template.render(letter.context, props, locate=locate)
     assert copy.key == template.key
+
+
+HOSTILE_ID = r"[bold]x[/] [link=https://evil.example]y \x9b31m \x9d8;;https://evil.example\x9c z"
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_case_text_reaches_the_terminal_inert(work, monkeypatch, terminal):
+    """Issue 12.14: a '[bold' in a case crashed the summary table (MarkupError); C1
+    sequences (CSI, OSC 8 hyperlinks) reached the terminal."""
+    import drafting.cli as cli
+
+    monkeypatch.setattr(cli, "_terminal", lambda: terminal)
+    case = work["cases"] / "case-03.yaml"
+    case.write_text(case.read_text().replace("offense: us-2252a-possession", f'offense: "{HOSTILE_ID}"'),
+                    encoding="utf-8")
+    result = batch(work)
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "[bold]x[/]" in result.output  # shown as typed
+    for active in ("\x9b", "\x9d", "\x9c", "\x1b]8"):
+        assert active not in result.output
+
+
+@pytest.mark.parametrize("command", ["preview", "context"])
+def test_c1_control_sequences_in_a_case_never_reach_the_terminal(tmp_path, command):
+    import shutil
+
+    folder = tmp_path / "c"
+    folder.mkdir()
+    shutil.copy(EXAMPLES / "firm.yaml", folder / "firm.yaml")
+    case = folder / "case.yaml"
+    case.write_text((EXAMPLES / "cases" / "fl-ruiz.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    text = case.read_text(encoding="utf-8")
+    name = text.split("  name: ", 1)[1].split("\n", 1)[0]
+    case.write_text(text.replace(f"  name: {name}", '  name: "Ana \\x9b2J\\x9d0;pwned\\x9c Ruiz"', 1),
+                    encoding="utf-8")
+    result = CliRunner().invoke(app, [command, "advisory", str(case), "--draft"])
+    assert result.exit_code == 0, result.output
+    assert not any(ch in result.output for ch in "\x9b\x9d\x9c\x1b")
+    assert "\\u009b2J" in result.output
+    if command == "context":
+        (context,) = json.loads(result.output).values()
+        assert context["client"]["name"] == "Ana \x9b2J\x9d0;pwned\x9c Ruiz"
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_case_without_the_kinds_section_is_not_applicable_not_failed(tmp_path, jobs):
+    """SPEC: `batch preservation FOLDER` reports a case with no preservation: section as
+    not applicable (make demo needed a grep around it)."""
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["batch", "preservation", str(EXAMPLES / "cases"), "--out", str(out),
+                                      "--jobs", str(jobs), "--date", DATE])
+    assert result.exit_code == 0, result.output
+    cases = {Path(c["case"]).name: c for c in manifest(out)["cases"]}
+    without = [n for n in cases if "preservation:" not in (EXAMPLES / "cases" / n).read_text()]
+    assert without, "the examples should hold a case without preservation:"
+    for name in without:
+        assert cases[name]["status"] == "not-applicable" and cases[name]["error"] is None
+        assert "no preservation: section" in cases[name]["note"]
+    assert all(c["status"] == "written" for n, c in cases.items() if n not in without)
+    assert "not applicable" in result.output
+
+
+def test_a_batch_of_another_kind_keeps_the_first_kinds_manifest(work):
+    """A second kind batched into the same --out replaced the first kind's manifest."""
+    for path in work["cases"].glob("case-*.yaml"):
+        path.write_text(path.read_text() + "engagement: {fee: {type: flat, amount: 1000}}\n", encoding="utf-8")
+    (work["templates"] / "engagement.docx").write_bytes((work["templates"] / "advisory.docx").read_bytes())
+    batch(work)
+    first = json.loads((work["out"] / "manifest-advisory.json").read_text(encoding="utf-8"))
+    args = ["batch", "engagement", str(work["cases"]), "--out", str(work["out"]), "--templates",
+            str(work["templates"]), "--date", DATE]
+    CliRunner().invoke(app, args)
+    assert json.loads((work["out"] / "manifest-advisory.json").read_text(encoding="utf-8")) == first
+    assert manifest(work["out"])["kind"] == "engagement"
+    assert json.loads((work["out"] / "manifest-engagement.json").read_text(encoding="utf-8")) == manifest(work["out"])
+
+
+def test_errors_and_the_manifest_never_echo_a_long_value_whole(work):
+    """An error echoed a typed value of any length (here 20,000 characters of an id)."""
+    case = work["cases"] / "case-03.yaml"
+    secret = "allegation " * 500  # under the 10,000-character limit: an unknown id, quoted
+    case.write_text(case.read_text().replace("offense: us-2252a-possession", f'offense: "{secret}"'),
+                    encoding="utf-8")
+    result = batch(work)
+    assert result.exit_code == 1
+    (entry,) = [c for c in manifest(work["out"])["cases"] if c["case"].endswith("case-03.yaml")]
+    assert entry["error"]["field"] == "charges[0].offense" and len(entry["error"]["message"]) <= 1000
+    assert secret not in result.output and "allegation allegation" in entry["error"]["message"]
+    assert max(len(line) for line in result.output.splitlines()) < 1500
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_oversized_or_endless_case_never_stops_the_others(work, jobs):
+    """Issue 12.12: a 6 GB sparse case file killed the whole batch (MemoryError, no
+    manifest): it was read whole, and hashed outside the per-case error handling."""
+    with open(work["cases"] / "case-00-huge.yaml", "wb") as fh:
+        fh.truncate(6 * 2**30)
+    os.mkfifo(work["cases"] / "case-00-fifo.yaml")
+    result = CliRunner().invoke(app, ["batch", "advisory", str(work["cases"]), str(work["cases"] / "case-00-fifo.yaml"),
+                                      "--out", str(work["out"]), "--templates", str(work["templates"]),
+                                      "--date", DATE, "--jobs", str(jobs), "--draft"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    cases = {Path(c["case"]).name: c for c in manifest(work["out"])["cases"]}
+    assert "larger than 5 MB" in cases["case-00-huge.yaml"]["error"]["message"]
+    assert "not a regular file" in cases["case-00-fifo.yaml"]["error"]["message"]
+    assert cases["case-00-huge.yaml"]["case_sha256"] is None
+    assert sorted(p.name for p in work["out"].glob("*.docx")) == GOOD_NAMES

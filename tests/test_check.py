@@ -398,3 +398,64 @@ def test_a_template_shared_between_kinds_may_test_the_kind(tmp_path):
     doc.save(path)
     assert [str(f) for f in lint_template(path, "engagement")] == [
         f"{path}:3: body ¶3: compares kind with 'advisroy', which it never is; it is one of 'engagement'"]
+
+
+def test_check_warns_on_duplicate_observations_and_addresses_no_isp_assigns(tmp_path):
+    """Issue 12.19: the same address, port and instant twice (here once in UTC, once
+    at -07:00), and private or reserved addresses, passed check silently."""
+    from typer.testing import CliRunner
+
+    from drafting.cli import app
+    from helpers import write_case
+
+    case = write_case(tmp_path, """\
+        matter: {id: "2026-0500", jurisdiction: CA}
+        client: {name: Ana Ruiz, address: ["1 Main St"]}
+        preservation:
+          - recipient: {name: Sierra Cable, kind: isp, address: ["1 Rd"]}
+            period: {from: 2026-09-01, to: 2026-09-30}
+            observations:
+              - {ip: 203.0.113.7, port: 6881, at: "2026-09-14 10:00:00 UTC"}
+              - {ip: 203.0.113.7, port: 6881, at: "2026-09-14 03:00:00 -07:00"}
+              - {ip: 10.1.2.3, port: 6881, at: "2026-09-14 10:00:00 UTC"}
+              - {ip: "fe80::1%eth0", port: 6881, at: "2026-09-14 10:00:00 UTC"}
+              - {ip: 127.0.0.1, port: 6881, at: "2026-09-14 10:00:00 UTC"}
+              - {ip: 203.0.113.8, port: 6881, at: "2026-09-14 10:00:00 UTC"}
+        """)
+    result = CliRunner().invoke(app, ["check", str(case)])
+    assert result.exit_code == 0, result.output  # warnings only
+    lines = [ln for ln in result.output.splitlines() if ln.startswith("warning:") and "observations[" in ln]
+    assert any(f"{case}:8:" in ln and "observations[1]" in ln and "the same address, port and time as "
+               "observations[0]" in ln for ln in lines), result.output
+    assert any(f"{case}:9:" in ln and "10.1.2.3 is a private address" in ln for ln in lines)
+    assert any(f"{case}:10:" in ln and "link-local" in ln for ln in lines)
+    assert any(f"{case}:11:" in ln and "loopback" in ln for ln in lines)
+    assert not any("observations[5]" in ln for ln in lines) and len(lines) == 4
+
+
+def test_a_rule_record_verified_in_the_future_is_an_error(tmp_path):
+    """`verified: 9999-12-31` was accepted: it would never go stale."""
+    from typer.testing import CliRunner
+
+    from drafting.cli import app
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "offenses.yaml").write_text("""\
+offenses:
+  - id: us-2252a-receipt
+    jurisdiction: US
+    statute: "18 U.S.C. § 2252A(a)(2)"
+    title: Receipt (firm wording)
+    level: "1"
+    citation: "18 U.S.C. § 2252A(a)(2)"
+    source: "uscode.house.gov, read 2026-11-01"
+    verified: 2199-12-31
+    basis: statute
+""", encoding="utf-8")
+    firm = tmp_path / "firm.yaml"
+    firm.write_text((EXAMPLES / "firm.yaml").read_text(encoding="utf-8") + "rules: ./rules\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", "--firm", str(firm)])
+    assert result.exit_code == 1, result.output
+    assert f"{rules / 'offenses.yaml'}:9:15 offenses[0].verified: verified 2199-12-31 is a date still to come" \
+        in result.output, result.output

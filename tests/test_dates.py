@@ -65,3 +65,48 @@ def test_addresses_print_in_canonical_form(text, canonical):
     from drafting.models import _ip
 
     assert _ip(text) == canonical
+
+
+@pytest.mark.parametrize("text,says", [
+    ("2026-03-08 02:30 America/Los_Angeles", "never happened"),   # the spring-forward gap
+    ("2025-11-02 01:30 America/Los_Angeles", "happened twice"),   # the fall-back overlap
+    ("2026-03-29 02:30:00 Europe/Berlin", "never happened"),
+])
+def test_a_local_time_that_daylight_saving_skipped_or_repeated_is_refused(text, says):
+    """Issue 12.19: the gap printed as 10:30 UTC, the overlap silently became the first:
+    in IP attribution an hour names a different subscriber."""
+    with pytest.raises(ValueError, match=says):
+        parse_instant(text)
+
+
+def test_the_same_times_with_an_offset_are_accepted():
+    assert utc_text(parse_instant("2025-11-02 01:30 -07:00")) == "2025-11-02 08:30:00 UTC"
+    assert utc_text(parse_instant("2025-11-02 01:30 -08:00")) == "2025-11-02 09:30:00 UTC"
+
+
+@pytest.mark.parametrize("text", ["9999-12-31 23:59:59 -05:00", "0001-01-01 00:00:00 +05:00",
+                                  "9999-12-31T23:59:59-05:00", "Dec 31 9999 11:59 PM EST"])
+def test_times_near_the_limits_are_refused_not_overflowed(text):
+    """Issue 12.13: OverflowError tracebacks converting to UTC."""
+    with pytest.raises(ValueError, match="out of range"):
+        parse_instant(text)
+
+
+@pytest.mark.parametrize("text", ["9999-12-31", "0001-01-01", "December 31, 9999"])
+def test_dates_near_the_limits_are_refused(text):
+    with pytest.raises(ValueError, match="out of range"):
+        parse_date(text)
+
+
+@pytest.mark.parametrize("size", [40_000, 5_000_000])
+def test_long_date_text_is_refused_at_once(size):
+    """Issue 12.11: a 40 KB at: took 16 s (a quadratic regular expression)."""
+    import time
+
+    start = time.monotonic()
+    for text in ("2026-09-14 " + " " * size + "America/Chicago", "x" * size, "2026-09-14 10:00 " + "A/" * size):
+        with pytest.raises(ValueError, match="longer than"):
+            parse_instant(text)
+    with pytest.raises(ValueError, match="longer than"):
+        parse_date("1" * size)
+    assert time.monotonic() - start < 1

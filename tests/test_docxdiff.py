@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 from conftest import check_golden
@@ -260,3 +261,22 @@ def test_a_letter_resaved_by_libreoffice_keeps_its_letterhead_in_the_diff(tmp_pa
     lines = diff_documents(original, tmp_path / "saved" / "letter.docx")
     labels = [line for line in lines if line.startswith(("---", "+++"))]
     assert not any("header" in line or "footer" in line for line in labels), "\n".join(lines[:40])
+
+
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero"])
+def test_diff_of_a_pipe_or_device_is_refused_not_waited_on(tmp_path, special):
+    """A FIFO as a diff argument hung; /dev/zero was a MemoryError."""
+    import os
+
+    from typer.testing import CliRunner
+
+    from drafting.cli import app
+
+    if special == "fifo":
+        path = tmp_path / "a.docx"
+        os.mkfifo(path)
+    else:
+        path = Path(special)
+    result = CliRunner().invoke(app, ["diff", str(path), str(path)])
+    assert result.exit_code in (1, 2), result.output
+    assert "not a regular file" in result.output and "Traceback" not in result.output

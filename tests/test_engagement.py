@@ -127,11 +127,28 @@ def test_every_example_has_an_engagement_letter():
         assert "Very truly yours," in text
 
 
+@pytest.mark.parametrize("amount, printed", [("25000", "$25,000.00"), ("25000.00", "$25,000.00"),
+                                             ("25,000", "$25,000.00"), ("$1,250,000.5", "$1,250,000.50"),
+                                             ("0.5", "$0.50")])
+def test_plain_amounts_are_read_one_way(tmp_path, amount, printed):
+    text = letter("engagement", make(tmp_path, fee=f'{{type: flat, amount: "{amount}"}}'))
+    assert printed in text
+
+
 @pytest.mark.parametrize("amount, message", [
     ("202612345678999999999999999999999", "is implausibly large"),  # found by the loader fuzzer
     ("25000.005", "has more than two decimal places"),
-    ("-5", "must be a positive amount"),
+    ("-5", "must not be negative"),
+    ("-0", "must not be negative"),
     ("25,000 dollars", "expected an amount"),
+    # issue 12.6: these printed $25.00 (or $-0.00) and check was clean
+    ("25.000,00", "could be read two ways"),
+    ("2,5", "could be read two ways"),
+    ("25,00", "could be read two ways"),
+    ("1,2345", "could be read two ways"),
+    ("1.000.000", "could be read two ways"),
+    ("2.5e4", "expected an amount"),
+    ("NaN", "expected an amount"),
 ])
 def test_a_fee_that_is_not_a_sensible_amount_is_refused_with_its_line(tmp_path, amount, message):
     with pytest.raises(CaseFileError) as info:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 import signal
 import stat
@@ -215,6 +216,27 @@ def test_missing_out_is_created_owner_only(tmp_path):
     assert stat.S_IMODE(out.stat().st_mode) == 0o700
     assert files_in(out) == ["2026-0142-engagement.docx"]
     assert stat.S_IMODE((out / "2026-0142-engagement.docx").stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("command", ["render", "batch", "new"])
+def test_every_folder_created_is_owner_only_even_under_umask_000(tmp_path, command):
+    """Issue 12.8: mkdir(parents=True) left --out's parents 0777 under umask 000."""
+    case = case_folder(tmp_path, "ca-ortiz.yaml")
+    top = tmp_path / "does"
+    out = top / "not" / "exist"
+    old = os.umask(0)
+    try:
+        if command == "new":
+            result = CliRunner().invoke(app, ["new", str(out / "c.yaml"), "--no-input"])
+        else:
+            result = CliRunner().invoke(app, [command, "engagement", str(case), "--out", str(out)])
+    finally:
+        os.umask(old)
+    assert out.exists(), result.output
+    for folder in (top, top / "not", out):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    for f in out.iterdir():
+        assert stat.S_IMODE(f.stat().st_mode) == 0o600, f
 
 
 def test_out_that_is_a_file_is_a_clear_error(tmp_path):
@@ -542,6 +564,79 @@ def test_template_with_runaway_recursion_is_a_template_error(tmp_path, template)
                                                            out_dir=tmp_path / "out")
 
 
+@pytest.mark.parametrize("source,says", [
+    ("{{ 10**100000 }}", "is not allowed in the sandbox: '**' would make a number too large"),
+    ("{{ 'a' * 10**10 }}", "'*' would make more than 1,000,000 characters"),
+    ("{% for i in range(100000) %}{{ 'a' * 1000000 }}{% endfor %}", "makes more than 50 million characters"),
+    ("{{ 'abc'|truncate(-5) }}", "AssertionError"),
+    ("{% set d = {'a': 1} %}{% for k in d %}{% set _ = d.update({'b': 2}) %}{% endfor %}", "dict.update"),
+    ("{{ none }}", "prints an empty value (none)"),
+    ("{{ {}.get('x') }}", "prints an empty value (none)"),
+    ("{% set _ = charges.pop() %}", "list.pop"),
+    ("{{ [1, 2]|first(3) }}", "TypeError"),
+    ("{{ '%c'|format(charges|length * 0 + 7) }}", "holds the control character U+0007"),
+], ids=["huge-power", "huge-repeat", "runaway-output", "bad-truncate", "dict-changed", "none", "computed-none",
+        "mutates-the-context", "bad-filter-call", "computed-control-character"])
+@pytest.mark.parametrize("command", ["render", "check"])
+def test_a_template_fault_names_the_template_part_and_paragraph(tmp_path, template, source, says, command):
+    """Issue 12.17: these were tracebacks (ValueError at compile, AssertionError,
+    RuntimeError, MemoryError) or blamed the case ("ca-ortiz.yaml:1:1 (a value that is empty)")."""
+    rewrite_part(template, "word/document.xml", lambda d: d.replace(b"Dear {{ client.name }},", source.encode()))
+    case = case_folder(tmp_path, "ca-ortiz.yaml")
+    out = tmp_path / "out"
+    if command == "render":
+        result = render_cli("engagement", case, "--out", out, "--templates", tmp_path / "tpl")
+    else:
+        result = CliRunner().invoke(app, ["check", str(case), "--templates", str(tmp_path / "tpl")])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+    assert str(template) in result.output and ("word/document.xml" in result.output or "body ¶" in result.output)
+    assert says in result.output, result.output
+    assert "ca-ortiz.yaml:1:1" not in result.output
+    assert files_in(out) == []
+
+
+def test_a_template_fault_gives_the_paragraph(tmp_path, template):
+    rewrite_part(template, "word/document.xml", lambda d: d.replace(b"Dear {{ client.name }},",
+                                                                  b"Dear {{ 'abc'|truncate(-5) }},"))
+    with pytest.raises(TemplateError) as info:
+        Renderer(templates_dir=tmp_path / "tpl").documents("engagement", case_folder(tmp_path, "ca-ortiz.yaml"),
+                                                           out_dir=tmp_path / "out")
+    assert re.search(r"in word/document\.xml, paragraph \d+ \(near: \"Dear \{\{ 'abc'\|truncate\(-5\) \}\},\"\)",
+                     info.value.message), info.value.message
+
+
+def test_a_template_cannot_change_the_next_letter_of_a_batch(tmp_path):
+    """Issue 12.5: the sandbox was the mutable one and letters share records, so
+    ``charges.pop()`` in one letter removed a charge from the next case's."""
+    from drafting.batch import run_batch
+    from helpers import make_template
+
+    templates = tmp_path / "tpl"
+    make_template(templates, "advisory", ["{% set _ = charges.pop() %}{{ charges|length }}"])
+    for name in ("ca-ortiz.yaml", "us-chen.yaml"):
+        case_folder(tmp_path, name)
+    report = run_batch("advisory", [tmp_path / "case"], out_dir=tmp_path / "out", jobs=1, templates_dir=templates,
+                       draft=True)
+    assert [o.status for o in report.outcomes] == ["failed", "failed"]
+    assert all("list.pop" in o.error["message"] for o in report.outcomes)
+    assert files_in(tmp_path / "out") == ["manifest-advisory.json", "manifest.json"]
+
+
+def test_letters_of_a_batch_are_byte_identical_to_letters_rendered_one_by_one(tmp_path):
+    from drafting.batch import run_batch
+
+    for name in ("ca-ortiz.yaml", "us-chen.yaml", "ny-lindqvist.yaml"):
+        case_folder(tmp_path, name)
+    report = run_batch("advisory", [tmp_path / "case"], out_dir=tmp_path / "out", jobs=1, letter_date="2026-11-28",
+                       draft=True)
+    assert not report.failed
+    for name in ("ca-ortiz.yaml", "us-chen.yaml", "ny-lindqvist.yaml"):
+        (doc,) = Renderer(draft=True).documents("advisory", tmp_path / "case" / name, out_dir=tmp_path / "out",
+                                      letter_date="2026-11-28")
+        assert doc.path.read_bytes() == doc.data
+
+
 def test_template_part_in_utf16_is_rendered_or_refused(tmp_path, template):
     rewrite_part(template, "word/document.xml",
                  lambda d: d.decode("utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16"))
@@ -570,3 +665,82 @@ def test_a_symlink_planted_at_the_output_name_is_never_written_through(tmp_path,
         Renderer().render_case("engagement", case, out_dir=out, force=force)
     assert victim.read_text() == "precious"
     assert files_in(out) == ["2026-0142-engagement.docx"]
+
+
+def test_leftovers_of_a_killed_run_are_removed_by_the_next(tmp_path):
+    """Issue 12.18: kill -9 during --force can leave a hidden .drafting-*.tmp copy of a
+    letter; the next run removes those it owns and that no live run can be using."""
+    case = case_folder(tmp_path, "ca-ortiz.yaml")
+    out = tmp_path / "out"
+    out.mkdir()
+    old, fresh, other = (out / f".drafting-{n}.tmp" for n in ("0123456789abcdef", "fedcba9876543210", "1111"))
+    for path in (old, fresh, other):
+        path.write_bytes(b"PK a whole letter")
+    os.utime(old, (0, 0))
+    os.utime(other, (0, 0))
+    if os.geteuid() == 0:
+        os.chown(other, 65534, 65534)
+    work = out / ".pdf-abcd"
+    work.mkdir()
+    os.utime(work, (0, 0))
+    result = render_cli("engagement", case, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert not old.exists() and not work.exists()
+    assert fresh.exists()  # may belong to a run still going
+    assert other.exists() == (os.geteuid() == 0)  # another user's is not ours to remove
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc")
+def test_killing_the_batch_parent_ends_its_workers(tmp_path):
+    """Issue 12.18: kill -9 of the batch parent left its workers running (reparented to init)."""
+    import time
+
+    from helpers import make_template
+
+    templates = tmp_path / "tpl"
+    make_template(templates, "advisory", ["{% for i in range(20000) %}{% endfor %}{{ client.name }}"])
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    shutil.copy(EXAMPLES / "firm.yaml", cases / "firm.yaml")
+    text = (EXAMPLES / "cases" / "ca-ortiz.yaml").read_text()
+    for i in range(400):
+        (cases / f"c{i:03d}.yaml").write_text(text.replace('"2026-0142"', f'"2026-{i:04d}"'))
+    drafting = Path(sys.executable).parent / "drafting"
+    env = {**os.environ, "DRAFTING_CACHE_DIR": "off"}
+    parent = subprocess.Popen([str(drafting), "batch", "advisory", str(cases), "--out", str(tmp_path / "out"),
+                               "--templates", str(templates), "--jobs", "2"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def children() -> list[int]:
+        found = []
+        for task in Path(f"/proc/{parent.pid}/task").glob("*"):
+            try:
+                found += [int(p) for p in (task / "children").read_text().split()]
+            except OSError:
+                pass
+        return found
+
+    deadline = time.monotonic() + 30
+    workers: list[int] = []
+    while time.monotonic() < deadline and len(workers) < 2:
+        workers = children()
+        time.sleep(0.05)
+    assert len(workers) >= 2, "the batch started no workers"
+    time.sleep(0.3)
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.05)
+    alive = [pid for pid in workers if _alive(pid)]
+    for pid in alive:
+        os.kill(pid, signal.SIGKILL)
+    assert not alive, "workers outlived the batch"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"

@@ -287,7 +287,15 @@ def test_an_xlsx_that_is_not_a_workbook_or_is_a_bomb_is_refused(tmp_path):
 # ---------------------------------------------------------------- nothing lost
 
 _text = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029\x85"),
-                min_size=1, max_size=40).filter(lambda s: s.strip() and s == s.strip())
+                min_size=1, max_size=40).filter(lambda s: s.strip() and s == s.strip() and _visible(s))
+
+
+def _visible(text: str) -> bool:
+    """Required text needs a character one can see (an invisible name is refused)."""
+    import unicodedata
+
+    return any(unicodedata.category(c)[0] in "LNPS" and unicodedata.category(c) != "Cf"
+               and c not in "\u115f\u1160\u3164\uffa0\u2800" for c in text)
 
 
 @settings(max_examples=fuzz(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

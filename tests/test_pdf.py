@@ -284,3 +284,68 @@ def test_batch_pdf_warns_too(tmp_path):
                                       "--jobs", "1", "--draft"])
     assert result.exit_code == 0, result.output
     assert "U+13000" in result.output and "client.name" in result.output
+
+
+GOOD_SOFFICE = """\
+    for d in docs:
+        (outdir / (d.stem + ".pdf")).write_bytes(b"%PDF-1.4 made from " + str(d.stat().st_mtime_ns).encode())
+    """
+
+
+def _case(tmp_path: Path) -> Path:
+    import shutil
+
+    folder = tmp_path / "case"
+    folder.mkdir()
+    examples = Path(__file__).parent.parent / "examples"
+    shutil.copy(examples / "firm.yaml", folder / "firm.yaml")
+    shutil.copy(examples / "cases" / "ca-ortiz.yaml", folder / "ca-ortiz.yaml")
+    return folder / "ca-ortiz.yaml"
+
+
+@pytest.mark.parametrize("command", ["render", "batch"])
+def test_an_existing_pdf_is_not_replaced_without_force(tmp_path, only_fake, command):
+    """Issue 12.7: --pdf replaced an existing PDF unconditionally."""
+    from typer.testing import CliRunner
+
+    from drafting.cli import app
+
+    fake_soffice(only_fake, GOOD_SOFFICE)
+    case, out = _case(tmp_path), tmp_path / "out"
+    out.mkdir()
+    (out / "2026-0142-engagement.pdf").write_bytes(b"%PDF- the attorney's signed copy")
+    result = CliRunner().invoke(app, [command, "engagement", str(case), "--out", str(out), "--pdf"])
+    assert result.exit_code == 1
+    assert f"{out / '2026-0142-engagement.pdf'}" in result.output and "already exists; not overwritten" in result.output
+    assert (out / "2026-0142-engagement.pdf").read_bytes() == b"%PDF- the attorney's signed copy"
+    assert not (out / "2026-0142-engagement.docx").exists()  # refused before anything was written
+
+
+@pytest.mark.parametrize("command", ["render", "batch"])
+def test_a_pdf_is_never_left_older_than_its_document(tmp_path, only_fake, command):
+    """Issue 12.7: render --pdf, change the fee, render --force without --pdf: the .docx
+    said one fee and the PDF another."""
+    from typer.testing import CliRunner
+
+    from drafting.cli import app
+
+    fake_soffice(only_fake, GOOD_SOFFICE)
+    case, out = _case(tmp_path), tmp_path / "out"
+    args = [command, "engagement", str(case), "--out", str(out)]
+    assert CliRunner().invoke(app, [*args, "--pdf"]).exit_code == 0
+    assert (out / "2026-0142-engagement.pdf").exists()
+    case.write_text(case.read_text().replace("amount: 25000", "amount: 30000"))
+    result = CliRunner().invoke(app, [*args, "--force"])
+    assert result.exit_code == 0, result.output
+    assert not (out / "2026-0142-engagement.pdf").exists()
+    if command == "render":
+        assert "removed" in result.output and "2026-0142-engagement.pdf" in result.output
+    else:
+        import json
+
+        (entry,) = json.loads((out / "manifest.json").read_text())["cases"]
+        assert entry["removed"] == [str(out / "2026-0142-engagement.pdf")]
+    result = CliRunner().invoke(app, [*args, "--force", "--pdf"])
+    assert result.exit_code == 0, result.output
+    docx, made = out / "2026-0142-engagement.docx", (out / "2026-0142-engagement.pdf").read_bytes()
+    assert made == b"%PDF-1.4 made from " + str(docx.stat().st_mtime_ns).encode()

@@ -7,7 +7,9 @@ import ipaddress
 import re
 
 import pytest
+from typer.testing import CliRunner
 
+from drafting.cli import app
 from drafting.errors import CaseFileError
 from helpers import EXAMPLES, letter, letters, write_case
 
@@ -283,13 +285,26 @@ def test_one_letter_per_recipient_with_distinct_names(tmp_path):
     ]
 
 
-def test_same_recipient_name_twice_gets_numbered_files(tmp_path):
+@pytest.mark.parametrize("names", [["Sierra Cable LLC", "Sierra Cable LLC"],
+                                   ["Acme ISP", "Acme ISP", "Acme ISP 2"], ["Acme ISP", "ACME  isp!"]])
+def test_two_recipients_whose_names_slug_alike_are_refused_naming_both(tmp_path, names):
+    # a numbered "-2" file would be the third recipient's own name ("Acme ISP 2")
     case = make(tmp_path)
     text = case.read_text()
-    block = text[text.index("  - recipient:"):]
-    case.write_text(text + block)
-    assert sorted(letters("preservation", case)) == [
-        "2026-0500-preservation-sierra-cable-llc-2.docx", "2026-0500-preservation-sierra-cable-llc.docx"]
+    head, block = text[: text.index("  - recipient:")], text[text.index("  - recipient:"):]
+    text = head + "".join(block.replace('name: "Sierra Cable, LLC"', f'name: "{n}"') for n in names)
+    case.write_text(text)
+    name_lines = [i + 1 for i, line in enumerate(text.splitlines()) if line.startswith("      name: ")]
+    with pytest.raises(CaseFileError) as info:
+        letters("preservation", case)
+    err = info.value
+    assert (err.file, err.line, err.field) == (str(case), name_lines[1], "preservation[1].recipient.name")
+    assert f"as preservation[0].recipient.name on line {name_lines[0]}" in err.message
+    out = tmp_path / "out"
+    for force in ([], ["--force"]):
+        result = CliRunner().invoke(app, ["render", "preservation", str(case), "--out", str(out), *force])
+        assert result.exit_code == 1 and "give each recipient a distinct name" in result.output
+        assert not out.exists()
 
 
 def test_thousands_of_observations_all_present(tmp_path):

@@ -14,7 +14,7 @@ from docx import Document
 from typer.testing import CliRunner
 
 from drafting.cli import app
-from helpers import make_template
+from helpers import make_template, text_of
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
@@ -213,17 +213,30 @@ def test_output_names_are_slugged_inside_out(tmp_path, matter_id, expected):
     assert sorted(p.name for p in (tmp_path / "deep").iterdir()) == ["out"]
 
 
-@pytest.mark.parametrize("matter_id", ["../../../etc/passwd", "/abs/olute", "C:\\Windows\\x", "2026/01", "..", ".hidden",
-                                       "~root"])
-def test_matter_ids_that_look_like_paths_are_refused(tmp_path, matter_id):
+@pytest.mark.parametrize("matter_id,expected", [
+    ("../../../etc/passwd", "etc-passwd"), ("/abs/olute", "abs-olute"), ("C:\\Windows\\x", "c-windows-x"),
+    ("2026/0881", "2026-0881"), ("CR 26\\114", "cr-26-114"), (".hidden", "hidden"), ("~root", "root")])
+def test_matter_ids_that_look_like_paths_are_slugged_inside_out(tmp_path, matter_id, expected):
+    # SPEC "Output names": any printable id is slugged, never refused for its shape
     templates = tmp_path / "tpl"
-    make_template(templates, "engagement", ["{{ client.name }}"])
+    make_template(templates, "engagement", ["{{ matter.id }}"])
     case = hostile_case(tmp_path / "c", matter_id=matter_id)
     out = tmp_path / "deep" / "out"
     result = render("engagement", str(case), "--out", str(out), "--templates", str(templates))
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in out.iterdir()] == [f"{expected}-engagement.docx"]
+    assert sorted(p.name for p in (tmp_path / "deep").iterdir()) == ["out"]
+    assert matter_id.replace("\\", "\\\\") in text_of((out / f"{expected}-engagement.docx").read_bytes())
+
+
+def test_a_matter_id_with_no_letter_or_digit_is_refused_naming_the_field(tmp_path):
+    templates = tmp_path / "tpl"
+    make_template(templates, "engagement", ["{{ client.name }}"])
+    case = hostile_case(tmp_path / "c", matter_id="../..")
+    result = render("engagement", str(case), "--out", str(tmp_path / "out"), "--templates", str(templates))
     assert result.exit_code == 1
-    assert f"{case}:3:7 matter.id: looks like a file path" in result.output
-    assert not (tmp_path / "deep").exists()
+    assert f"{case}:3:7 matter.id: the matter id has no letters or digits" in result.output
+    assert not (tmp_path / "out").exists()
 
 
 def test_output_folder_that_cannot_be_written(tmp_path):
@@ -278,3 +291,23 @@ def test_unknown_kind_is_wrong_usage(tmp_path):
     result = render("letter", str(case), "--out", str(tmp_path / "out"))
     assert result.exit_code == 2
     assert "unknown kind 'letter'; known kinds: engagement, preservation, advisory" in result.output
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_render_never_replaces_or_claims_another_matters_letter(tmp_path, force):
+    """Issue 12.3, for `render`: a case whose id slugs like another matter's (2026 0001 and
+    2026-0001) would have been told "already exists" or, with --force, replaced it."""
+    templates = tmp_path / "tpl"
+    make_template(templates, "engagement", ["{{ matter.id }}"])
+    first = hostile_case(tmp_path / "a", matter_id="2026-0001")
+    second = hostile_case(tmp_path / "b", matter_id="2026 0001")
+    out = tmp_path / "out"
+    args = ["--out", str(out), "--templates", str(templates)]
+    assert render("engagement", str(first), *args).exit_code == 0
+    before = (out / "2026-0001-engagement.docx").read_bytes()
+    result = render("engagement", str(second), *args, *force)
+    assert result.exit_code == 1
+    assert f"{second}:3:7 matter.id: names the same document as an earlier letter for matter '2026-0001'" \
+        in result.output
+    assert (out / "2026-0001-engagement.docx").read_bytes() == before
+    assert render("engagement", str(first), *args, "--force").exit_code == 0  # its own letter: replaced

@@ -186,7 +186,7 @@ def test_a_verified_date_in_the_future_is_refused(tmp_path):
     write(tmp_path / "registration" / "gu.yaml", _state_file().replace("verified: 2026-11-28", "verified: 9999-12-31", 1))
     with pytest.raises(RuleDataError) as exc:
         load_rules(tmp_path)
-    assert "in the future" in str(exc.value)
+    assert "a date still to come" in str(exc.value)
 
 
 def test_a_new_jurisdiction_in_a_firm_folder_is_added(tmp_path):
@@ -351,3 +351,14 @@ def test_bundled_rules_are_cached(book):
     assert load_rules() is book
     assert isinstance(book.registration["US"], Jurisdiction)
     assert all(isinstance(i, PreservationItem) for i in book.preservation.values())
+
+
+def test_a_control_character_in_firm_rule_data_is_located_in_the_rule_file(tmp_path):
+    """Issue 12.16: it reached the letter and was blamed on the bundled template
+    ("part word/document.xml is not well-formed XML") with no file, line or field."""
+    write(tmp_path / "offenses.yaml", FIRM_OFFENSES.replace("title: Receipt (firm wording)",
+                                                            'title: "Receipt\\a (firm wording)"'))
+    with pytest.raises(RuleDataError) as info:
+        load_rules(tmp_path)
+    assert info.value.file == str(tmp_path / "offenses.yaml") and info.value.line == 5
+    assert "title" in str(info.value) and "document.xml" not in str(info.value)

@@ -84,9 +84,11 @@ def test_a_template_that_can_break_the_xml_is_still_checked_every_time(tmp_path)
 
 
 @pytest.mark.parametrize("value, message", [
-    ("a\x07b", "not well-formed XML (PCDATA invalid Char value 7"),
-    ("a\ufffeb", "not well-formed XML (PCDATA invalid Char value 65534"),
-    ("a\ud800b", "holds U+D800, which a Word document cannot hold"),
+    # the template is named with where it printed the value, and the value's field
+    ("a\x07b", "word/document.xml, paragraph 1 (near: 'Dear {{ client.name }}:') holds the control character "
+                "U+0007, which a Word document cannot hold (the value of client.name)"),
+    ("a\ufffeb", "holds the control character U+FFFE, which a Word document cannot hold (the value of client.name)"),
+    ("a\ud800b", "holds the control character U+D800, which a Word document cannot hold"),
 ])
 def test_a_character_xml_cannot_hold_is_caught_in_a_proven_part(tmp_path, value, message):
     """The models refuse such characters in case data; this is the backstop for text from

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from ..context_schema import Node, When, boolean, date, enum, integer, list_of, rec, text
 from ..environment import Missing, Record, record
-from ..errors import CaseFileError
+from ..errors import SectionMissingError
 from ..jurisdictions import NAMES, name_of
 from ..loading import LoadedCase, LoadedFirm
 from ..models import Attorney
@@ -82,7 +82,7 @@ class Kind:
     def require_sections(self, loaded: LoadedCase) -> None:
         for section in self.sections:
             if getattr(loaded.case, section) is None:
-                raise CaseFileError(
+                raise SectionMissingError(
                     f"this case has no {section}: section, which the {self.name} kind needs "
                     f"(see `drafting new` for a commented example)",
                     **loaded.source.whole(),

@@ -8,7 +8,7 @@ import re
 from ..context_schema import boolean, date, enum, integer, list_of, rec, text
 from ..dates import business_day_on_or_after, local_text, utc_text
 from ..environment import record
-from ..errors import CaseFileError
+from ..errors import CaseFileError, shown
 from ..output import slug
 from .base import FILL_IN, Inputs, Kind, Letter, PerEntry, common_context, common_schema, to_record, wrapped
 
@@ -112,11 +112,16 @@ def build(inputs: Inputs) -> list[Letter]:
             respond_by=due,
             respond_by_moved=due != inputs.letter_date + dt.timedelta(days=request.respond_within_days),
         )
-        name = slug(request.recipient.name, what="recipient name",
-                    where=inputs.loaded.where("preservation", i, "recipient", "name"))
-        used[name] = used.get(name, 0) + 1
-        if used[name] > 1:
-            name = f"{name}-{used[name]}"
+        where = inputs.loaded.where("preservation", i, "recipient", "name")
+        name = slug(request.recipient.name, what="recipient name", where=where)
+        if name in used:
+            # A numbered second file would take a third recipient's own name ("Acme ISP 2"):
+            # two letters one name is refused, before anything is written.
+            first = inputs.loaded.where("preservation", used[name], "recipient", "name")
+            raise CaseFileError(
+                f"gives the same file name (…-preservation-{name}.docx) as preservation[{used[name]}]"
+                f".recipient.name on line {first['line']}; give each recipient a distinct name", **where)
+        used[name] = i
         letters.append(Letter(suffix=f"preservation-{name}", context=context,
                               title=f"Preservation request ({KIND_LABELS[kind].lower()})",
                               index=i))
@@ -213,7 +218,7 @@ def _items(inputs: Inputs, i: int, request):
         if kind not in item.kinds:
             suits = [it.id for it in rules.preservation.values() if kind in it.kinds]
             raise CaseFileError(
-                f"item {item_id!r} does not suit a recipient of kind {kind}; items for {kind}: {', '.join(suits)}",
+                f"item {shown(item_id)} does not suit a recipient of kind {kind}; items for {kind}: {', '.join(suits)}",
                 **where,
             )
         chosen.append(item)

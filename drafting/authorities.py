@@ -8,6 +8,7 @@ federal rules, state codes (by state, then code, then section), then cases.
 
 from __future__ import annotations
 
+import functools
 import re
 from fractions import Fraction
 from typing import Iterable
@@ -20,7 +21,8 @@ _CASE = re.compile(r"\bv\.\s|^In re\b|^People\b|^State\b")
 _CONSTITUTION = re.compile(r"Const\.|Amendment", re.IGNORECASE)
 
 
-def split(citation: str) -> list[str]:
+@functools.lru_cache(maxsize=4096)  # the rule data repeats its citations in every letter
+def split(citation: str) -> tuple[str, ...]:
     """``"34 U.S.C. §§ 20915(a), 20918; 28 C.F.R. Part 72"`` -> one authority per section."""
     out: list[str] = []
     for part in (p.strip() for p in citation.split(";")):
@@ -35,7 +37,7 @@ def split(citation: str) -> list[str]:
             num = _SECTION_NUMBER.match(piece)
             if num:
                 out.append(f"{code} § {_fold(num.group('num'))}".strip())
-    return out
+    return tuple(out)
 
 
 def _fold(number: str) -> str:
@@ -56,6 +58,7 @@ def _number_key(number: str) -> tuple:
     return tuple(out)
 
 
+@functools.lru_cache(maxsize=4096)
 def _key(authority: str) -> tuple:
     if _CONSTITUTION.search(authority) and "§" not in authority:
         return (0, authority)

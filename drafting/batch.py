@@ -13,7 +13,6 @@ removes their temporary files) and the manifest records what was done.
 
 from __future__ import annotations
 
-import gc
 import os
 import signal
 import threading
@@ -180,19 +179,12 @@ def run_batch(
     started = time.monotonic()
     cases = expand_inputs(inputs)
     jobs = max(1, min(jobs or default_jobs(), len(cases)))
-    ahead = None
-    if jobs > 1 and hasattr(os, "fork") and not _template_is_cached(kind, templates_dir):
-        ahead = _CompileAhead(kind, templates_dir)
-    try:
-        return _run_batch(kind, cases, ahead, out_dir=Path(out_dir), jobs=jobs, letter_date=letter_date,
-                          firm_path=firm_path, templates_dir=templates_dir, force=force, pdf=pdf,
-                          draft=draft, on_progress=on_progress, started=started)
-    finally:
-        if ahead is not None:
-            ahead.close()
+    return _run_batch(kind, cases, out_dir=Path(out_dir), jobs=jobs, letter_date=letter_date,
+                      firm_path=firm_path, templates_dir=templates_dir, force=force, pdf=pdf,
+                      draft=draft, on_progress=on_progress, started=started)
 
 
-def _run_batch(kind, cases, ahead, *, out_dir, jobs, letter_date, firm_path, templates_dir, force, pdf,
+def _run_batch(kind, cases, *, out_dir, jobs, letter_date, firm_path, templates_dir, force, pdf,
                draft, on_progress, started) -> BatchReport:
     from .dates import parse_date
     from .render import get_kind
@@ -215,7 +207,7 @@ def _run_batch(kind, cases, ahead, *, out_dir, jobs, letter_date, firm_path, tem
     try:
         with _deferred_sigint(stop):
             runner = _run_in_process if jobs == 1 else _run_in_pool
-            for outcome in runner(cases, settings_args, jobs, stop, tracker, ahead):
+            for outcome in runner(cases, settings_args, jobs, stop, tracker):
                 outcomes[outcome.index] = outcome
                 tracker.done(outcome)
     except KeyboardInterrupt:
@@ -280,7 +272,7 @@ class _Tracker:
             self.callback(BatchProgress(self.cases, self.total, self.documents, expected, outcome))
 
 
-def _run_in_process(cases, settings_args, jobs, stop, tracker, ahead) -> Iterator[CaseOutcome]:
+def _run_in_process(cases, settings_args, jobs, stop, tracker) -> Iterator[CaseOutcome]:
     settings = Settings(**settings_args, stop=stop)
     tracker.start()
     items = [(index, _case_item(case)) for index, case in enumerate(cases)]
@@ -313,18 +305,14 @@ def _clashes(names: list[tuple[int, list[str], dict | None]]) -> dict[int, CaseO
     return out
 
 
-def _run_in_pool(cases, settings_args, jobs, stop, tracker, ahead) -> Iterator[CaseOutcome]:
+def _run_in_pool(cases, settings_args, jobs, stop, tracker) -> Iterator[CaseOutcome]:
     import multiprocessing
 
     ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else multiprocessing.get_context()
     event = ctx.Event()
     stop.events.append(event)
     settings = Settings(**settings_args, stop=event)
-    _warm_up(settings, cases, ahead)
-    # What the parent built is shared copy-on-write; frozen, the workers' garbage
-    # collector never walks (and so never copies) it. A heap the caller froze stays frozen.
-    caller_froze = gc.get_freeze_count() > 0
-    gc.freeze()
+    _warm_up(settings, cases)
     retries: list[list[tuple[int, str]]] = []
     pending: dict[Future, tuple[list[tuple[int, str]], bool]] = {}
     window = jobs * 3
@@ -335,8 +323,6 @@ def _run_in_pool(cases, settings_args, jobs, stop, tracker, ahead) -> Iterator[C
 
     executor = new_pool()
     executor.submit(int).result()  # start the workers now, before any thread of the caller's
-    if not caller_froze:
-        gc.unfreeze()
     try:
         tracker.start()
         # First every case's document names, so that two cases naming one document both
@@ -406,105 +392,26 @@ def _case_item(case):
     return case if hasattr(case, "load") else str(case)
 
 
-def _warm_up(settings: Settings, cases: list[Path], ahead: _CompileAhead | None) -> None:
+def _warm_up(settings: Settings, cases: list[Path]) -> None:
     """Compile the template and load the firm and rules before forking, so every worker
     inherits them instead of building its own. A failure here is left for the cases to report."""
-    from .output import _syncfs
-    from .render import remember_compiled
     from .rules import load_rules
-
-    _syncfs()  # ctypes and libc looked up once here, not in every worker
 
     renderer = settings.renderer
     try:
         first = getattr(cases[0], "path", cases[0])  # a spreadsheet row: the sheet's own path
         _, template = settings.template_for(first)
         firm = renderer.firm_for(first)
-        load_rules(firm.folder(firm.firm.rules))
-        compiled = None
-        if ahead is not None:
-            compiled = ahead.result()
-            ahead.close()
-        if compiled is not None and compiled.path == Path(template):
-            remember_compiled(compiled)
+        load_rules(firm.folder(firm.firm.rules), attorneys=tuple(a.id for a in firm.firm.attorneys))
         renderer.compiled(Path(template))
     except (DraftingError, OSError):
         pass
 
 
-class _CompileAhead:
-    """Compile the template a batch will most likely use in a forked helper, while this
-    process imports the rest of the package: the two take about as long, and a second
-    core is otherwise idle then. A wrong guess (a firm's own template) or any failure
-    only means the template is compiled here as usual."""
-
-    def __init__(self, kind: str, templates_dir: str | Path | None) -> None:
-        import multiprocessing
-
-        ctx = multiprocessing.get_context("fork")
-        self.conn, child = ctx.Pipe(duplex=False)
-        self.proc = ctx.Process(target=_compile_ahead, args=(kind, templates_dir, child, os.getpid()), daemon=True)
-        self.proc.start()
-        child.close()
-
-    def result(self, timeout: float = 60):
-        """The ``CompiledTemplate``, or None."""
-        try:
-            if self.conn.poll(timeout):
-                return self.conn.recv()
-        except Exception:  # a helper that died or sent garbage: compile here instead
-            pass
-        return None
-
-    def close(self) -> None:
-        self.conn.close()
-        if self.proc.is_alive():
-            self.proc.terminate()
-        self.proc.join(timeout=5)
-
-
-def _likely_template(kind: str, templates_dir: str | Path | None) -> Path | None:
-    """The same search as Renderer.template_path, less the firm's own folder (the firm
-    profile is not loaded yet); the parent checks the guess."""
-    from .bundled import bundled_templates
-
-    name = f"{kind}.docx"
-    folders = ([Path(templates_dir)] if templates_dir else []) + [bundled_templates()]
-    return next((f / name for f in folders if (f / name).is_file()), None)
-
-
-def _template_is_cached(kind: str, templates_dir: str | Path | None) -> bool:
-    """Compiled on disk already? Then loading it is ~2 ms and no helper is worth forking."""
-    from .template_cache import is_cached
-
-    try:
-        path = _likely_template(kind, templates_dir)
-        return path is not None and is_cached(path)
-    except (DraftingError, OSError):
-        return False
-
-
-def _compile_ahead(kind: str, templates_dir: str | Path | None, conn, parent: int | None = None) -> None:
-    from .batch_worker import die_with_parent
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    die_with_parent(parent)
-    try:
-        from .template_cache import load_or_compile
-
-        path = _likely_template(kind, templates_dir)
-        conn.send(load_or_compile(path) if path is not None else None)
-    except BaseException:
-        try:
-            conn.send(None)
-        except Exception:
-            pass
-    finally:
-        conn.close()
-
-
 def _kill_workers(executor: ProcessPoolExecutor) -> None:
-    processes = list((getattr(executor, "_processes", None) or {}).values())
+    import multiprocessing
+
+    processes = multiprocessing.active_children()  # the pool's workers (and nothing else we start)
     for proc in processes:
         if proc.is_alive():
             proc.terminate()

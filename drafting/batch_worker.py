@@ -90,15 +90,25 @@ def die_with_parent(parent: int | None) -> None:
     """Ask the kernel to kill this process when its parent dies (``kill -9`` of the batch
     would otherwise leave its workers running, adopted by init). Linux only; elsewhere
     the pool's own pipe closing ends them when they next ask for work."""
-    from .output import _libc_function
-
-    prctl = _libc_function("prctl")
+    prctl = _prctl()
     if prctl is None:
         return
     pr_set_pdeathsig = 1
     prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
     if parent is not None and os.getppid() != parent:  # it died before the prctl took effect
         os._exit(1)
+
+
+def _prctl():
+    """libc's ``prctl`` (Linux), or None. The one call into C that drafting makes: the
+    standard library has no way to ask for a signal when the parent dies, and without it
+    ``kill -9`` of a batch leaves its workers running (SECURITY.md, issue 12.18)."""
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
 
 
 def run_chunk(chunk: list[tuple[int, str]]) -> list[CaseOutcome]:
@@ -132,29 +142,26 @@ def name_cases(s: Settings, cases: Iterable[tuple[int, str]]) -> list[tuple[int,
     return out
 
 
-def run_cases(s: Settings, cases: Iterable[tuple[int, str]], *, group: int = 8) -> Iterator[CaseOutcome]:
-    """Run cases in order, a few at a time: render each in memory, then write the group's
-    documents with one flush to disk (``output.write_group``) rather than one per file.
-    At most one group's documents are held, so memory stays flat."""
-    batch: list[tuple[CaseOutcome, list | None]] = []
+def run_cases(s: Settings, cases: Iterable[tuple[int, str]]) -> Iterator[CaseOutcome]:
+    """Run cases in order: render each in memory, then write its documents (each whole,
+    its own fsync), so at most one case's documents are held."""
     for index, case in cases:
-        batch.append(_plan_case(s, index, case))
-        if len(batch) >= group:
-            yield from _write_cases(s, batch)
-            batch = []
-    yield from _write_cases(s, batch)
+        yield _write_case(s, *_plan_case(s, index, case))
 
 
-def _write_cases(s: Settings, planned: list[tuple[CaseOutcome, list | None]]) -> list[CaseOutcome]:
-    from .output import write_group
+def _write_case(s: Settings, outcome: CaseOutcome, docs: list | None) -> CaseOutcome:
+    from .output import write_atomic
 
-    items = [(d.path, d.data) for _, docs in planned for d in docs or ()]
-    try:
-        written = write_group(items, force=s.force) if items else []
-    except Exception as exc:  # noqa: BLE001 - a bug: these cases fail, the batch goes on
-        written = [exc] * len(items)
-    results = iter(written)
-    return [_finish_case(s, outcome, docs, [next(results) for _ in docs or ()]) for outcome, docs in planned]
+    results: list = []
+    for doc in docs or ():
+        try:
+            write_atomic(doc.path, doc.data, force=s.force)
+            results.append(None)
+        except DraftingError as exc:
+            results.append(exc)
+        except Exception as exc:  # noqa: BLE001 - a bug: this case fails, the batch goes on
+            results.append(exc)
+    return _finish_case(s, outcome, docs, results)
 
 
 def _plan_case(s: Settings, index: int, case) -> tuple[CaseOutcome, list | None]:

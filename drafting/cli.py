@@ -225,7 +225,6 @@ def batch(
     from .batch import BatchInterrupted, run_batch
     from .errors import DraftingError
 
-    _imports_done()
 
     show = _BatchDisplay()
     try:
@@ -542,7 +541,6 @@ def check(
     """Validate cases, lint every template and flag stale rule data; writes nothing."""
     from .check import run_check
 
-    _imports_done()
 
     report = run_check(cases or [], firm_path=firm, templates_dir=templates, letter_date=date, gaps=gaps)
     for finding in report.findings:
@@ -651,41 +649,8 @@ def _ask(text: str, check, default: Optional[str] = None):
 
 
 def main() -> None:
-    """Console-script entry point.
-
-    Start-up is mostly imports (Typer, pydantic, Jinja, and the models they build): the
-    cyclic garbage collector finds nothing to free there but runs ~100 times. It is off
-    until a command that loops over many cases has imported what it needs
-    (``_imports_done``); a one-document command is over before it would matter.
-    """
-    import gc
-
-    global _whole_process
-    _whole_process = True
-    gc.disable()
-    try:
-        app()
-    finally:
-        # The process ends here, and the interpreter's last act would be a collection of
-        # the whole heap (modules, compiled schemas): ~0.15 s for nothing. Frozen, it is skipped.
-        gc.freeze()
-        gc.enable()
-
-
-_whole_process = False  # set by main(): the command is the process (not an app() call in a test)
-
-
-def _imports_done() -> None:
-    """Turn the GC back on for a command's loop. What the imports built lives as long as the
-    process: frozen, the collector never walks it (without this, its first run would scan
-    everything allocated since start-up, ~25 ms, to free nothing). Only when the command
-    is the whole process: a caller of ``app()`` keeps its own collector as it was."""
-    if not _whole_process:
-        return
-    import gc
-
-    gc.freeze()
-    gc.enable()
+    """Console-script entry point."""
+    app()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -4,7 +4,6 @@ owner-only files, written whole or not at all, never over an existing file unles
 from __future__ import annotations
 
 import errno
-import functools
 import os
 import re
 import tempfile
@@ -137,232 +136,61 @@ def remove_stale_pdf(docx: Path) -> Path | None:
 
 
 def write_atomic(path: Path, data: bytes, *, force: bool) -> None:
-    """Write ``data`` to ``path`` whole (temp file, fsync, link/rename), mode 0600.
-
-    Without ``force`` an existing file is never replaced — the final step is a hard
-    link, which fails if the name exists, so even a racing writer cannot be overwritten.
-    Where the system allows it (Linux ``O_TMPFILE``) the temporary file has no name until
-    it is complete, so even a crash or ``kill -9`` mid-write leaves nothing in ``--out``;
-    elsewhere it is a hidden ``.drafting-*.tmp`` that is removed on any error or Ctrl-C.
-    """
+    """Write ``data`` to ``path`` whole, mode 0600: a temporary file in the same folder,
+    fsync, then a hard link to the name (which fails if the name exists, so not even a
+    racing writer is overwritten) or, with ``force``, a rename over it; then the folder is
+    fsynced so the name survives a power loss. A ``kill -9`` mid-write can leave only a
+    hidden ``.drafting-*.tmp``, which the next run removes (``remove_leftovers``)."""
     if not force and path.exists():
         raise OutputExistsError(path=path)
+    tmp = None
     try:
-        if not _write_unnamed(path, data, force=force):
-            _write_named(path, data, force=force)
-    except OSError as exc:
-        raise OutputError(f"cannot write ({exc.strerror or exc})", file=path) from exc
-
-
-def write_group(items: list[tuple[Path, bytes]], *, force: bool) -> list[Exception | None]:
-    """Write several documents as ``write_atomic`` does, with one flush to disk for all of
-    them instead of one per file; for each item None (written) or the error.
-
-    Each is written to an unnamed temporary file (``O_TMPFILE``), then the file system is
-    flushed once (``syncfs``), then each file is given its name: a name still appears only
-    once its bytes are on disk, and a crash before that leaves nothing. Where the system
-    cannot do this, each item is written by ``write_atomic`` (its own flush).
-    """
-    results: list[Exception | None] = [None] * len(items)
-    staged: list[tuple[int, int]] = []  # (item index, fd)
-    grouped = _syncfs() is not None
-    try:
-        for i, (path, data) in enumerate(items):
-            if not force and path.exists():
-                results[i] = OutputExistsError(path=path)
-                continue
-            try:
-                fd = _open_unnamed(path.parent) if grouped else None
-            except OSError as exc:
-                results[i] = OutputError(f"cannot write ({exc.strerror or exc})", file=path)
-                continue
-            if fd is None:
-                results[i] = _attempt(path, write_atomic, path, data, force=force)
-                continue
-            try:
-                _fill(fd, data, sync=False)
-            except OSError as exc:
-                os.close(fd)  # the unnamed file goes with it
-                results[i] = OutputError(f"cannot write ({exc.strerror or exc})", file=path)
-                continue
-            staged.append((i, fd))
-        if staged:
-            one_folder = len({items[i][0].parent for i, _ in staged}) == 1
-            try:
-                _flush([fd for _, fd in staged], whole_file_system=one_folder)
-            except OSError as exc:  # not on disk: name none of them
-                for i, _ in staged:
-                    results[i] = OutputError(f"cannot write ({exc.strerror or exc})", file=items[i][0])
-                return results
-        for i, fd in staged:
-            path, data = items[i]
-            results[i] = _attempt(path, _name_staged, fd, path, data, force=force)
-    finally:
-        for _, fd in staged:
-            os.close(fd)
-    return results
-
-
-def _attempt(path: Path, func, *args, **kwargs) -> Exception | None:
-    """Run one write step for ``path``: None, or the error it ends in."""
-    try:
-        func(*args, **kwargs)
-    except (OutputError, OutputExistsError) as exc:
-        return exc
-    except OSError as exc:
-        return OutputError(f"cannot write ({exc.strerror or exc})", file=path)
-    return None
-
-
-def _name_staged(fd: int, path: Path, data: bytes, *, force: bool) -> None:
-    """Give a flushed unnamed file its name (replacing the document only with ``force``)."""
-    if not _give_name(fd, path, force=force):
-        _write_named(path, data, force=force)  # this system cannot name an unnamed file
-
-
-def _flush(fds: list[int], *, whole_file_system: bool) -> None:
-    """Make the files' bytes durable: one ``syncfs`` where it works, else ``fsync`` each."""
-    syncfs = _syncfs() if whole_file_system else None
-    if syncfs is not None and syncfs(fds[0]) == 0:
-        return
-    for fd in fds:
-        os.fsync(fd)
-
-
-def _syncfs():
-    """libc's ``syncfs`` (Linux), or None."""
-    return _libc_function("syncfs")
-
-
-# errno values meaning "this system cannot do that here": fall back to a named temp file
-_UNSUPPORTED = {errno.EISDIR, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOENT, errno.EPERM,
-                errno.EXDEV}
-
-
-def _fill(fd: int, data: bytes, *, sync: bool = True) -> None:
-    os.fchmod(fd, 0o600)
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
-    if sync:
-        os.fsync(fd)
-
-
-def _write_unnamed(path: Path, data: bytes, *, force: bool) -> bool:
-    """Write through an ``O_TMPFILE``; False if the system cannot (nothing was written)."""
-    fd = _open_unnamed(path.parent)
-    if fd is None:
-        return False
-    try:
-        _fill(fd, data)
-        return _give_name(fd, path, force=force)
-    finally:
-        os.close(fd)
-
-
-def _open_unnamed(folder: Path) -> int | None:
-    """An ``O_TMPFILE`` in ``folder`` (no name yet), or None where the system has none."""
-    flag = getattr(os, "O_TMPFILE", None)
-    if flag is None:
-        return None
-    try:
-        return os.open(folder, flag | os.O_WRONLY | getattr(os, "O_CLOEXEC", 0), 0o600)
-    except OSError as exc:
-        if exc.errno in _UNSUPPORTED - {errno.ENOENT}:
-            return None
-        raise
-
-
-def _give_name(fd: int, path: Path, *, force: bool) -> bool:
-    """Name a complete unnamed file ``path``; an existing document is replaced only with
-    ``force``. False if this system cannot name an unnamed file (nothing was named)."""
-    try:
-        return _name_unnamed(fd, path)
-    except FileExistsError:
-        if not force:
-            raise OutputExistsError(path=path) from None
-    # --force over an existing document: a named link for the moment of the rename
-    tmp = path.parent / f"{TEMP_PREFIX}{os.urandom(8).hex()}.tmp"
-    if not _name_unnamed(fd, tmp):
-        return False
-    try:
-        os.replace(tmp, path)
-    finally:
-        _unlink_quietly(tmp)
-    return True
-
-
-def _name_unnamed(fd: int, path: Path) -> bool:
-    """Give the ``O_TMPFILE`` ``fd`` the name ``path``; False if this system cannot."""
-    try:
-        # A dir_fd makes Python call linkat(AT_SYMLINK_FOLLOW); plain os.link calls
-        # link(2), which links the /proc symlink itself and fails with EXDEV.
-        os.link(f"/proc/self/fd/{fd}", path, src_dir_fd=_root_fd())
-        return True
-    except OSError as exc:
-        if exc.errno not in _UNSUPPORTED:
-            raise
-    # Some sandboxes resolve /proc/self/fd on another mount (EXDEV): link the descriptor
-    # itself instead (linkat AT_EMPTY_PATH; Linux 6.10+, or with CAP_DAC_READ_SEARCH).
-    linkat = _linkat()
-    if linkat is None:
-        return False
-    import ctypes
-
-    at_fdcwd, at_empty_path = -100, 0x1000
-    if linkat(fd, b"", at_fdcwd, os.fsencode(path), at_empty_path) == 0:
-        return True
-    err = ctypes.get_errno()
-    if err in _UNSUPPORTED:
-        return False
-    raise OSError(err, os.strerror(err), str(path))
-
-
-@functools.cache
-def _root_fd() -> int:
-    """An open descriptor of ``/`` (the path given with it is absolute, so any will do)."""
-    return os.open("/", os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
-
-
-def _linkat():
-    """libc's ``linkat``, or None where there is no such thing."""
-    return _libc_function("linkat")
-
-
-@functools.cache
-def _libc_function(name: str):
-    """A function of the C library, or None where there is none (not Linux, no libc)."""
-    try:
-        import ctypes
-
-        return getattr(ctypes.CDLL(None, use_errno=True), name)
-    except (OSError, AttributeError):
-        return None
-
-
-def _write_named(path: Path, data: bytes, *, force: bool) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=path.parent)
-    try:
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=path.parent)
         try:
-            _fill(fd, data)
+            os.fchmod(fd, 0o600)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
         finally:
             os.close(fd)
         if force:
             os.replace(tmp, path)
         else:
-            try:
-                os.link(tmp, path)
-            except FileExistsError:
-                raise OutputExistsError(path=path) from None
-            except OSError as exc:
-                if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
-                    raise
-                if path.exists():  # file system without hard links
-                    raise OutputExistsError(path=path) from None
-                os.replace(tmp, path)
+            _link_new(tmp, path)
+        _fsync_folder(path.parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write ({exc.strerror or exc})", file=path) from exc
     finally:
-        _unlink_quietly(tmp)
+        if tmp is not None:
+            _unlink_quietly(tmp)
+
+
+def _link_new(tmp: str, path: Path) -> None:
+    """Give the complete temporary file its name, never over an existing file."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise OutputExistsError(path=path) from None
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+            raise
+        if path.exists():  # a file system without hard links: check, then rename
+            raise OutputExistsError(path=path) from None
+        os.replace(tmp, path)
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return  # a system that cannot open folders (Windows) has nothing to sync there
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems refuse fsync on a folder; the file itself is on disk
+    finally:
+        os.close(fd)
 
 
 def _unlink_quietly(path: str | Path) -> None:

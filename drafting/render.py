@@ -34,13 +34,6 @@ from .template_cache import load_or_compile
 _COMPILED: dict[tuple, CompiledTemplate] = {}
 
 
-def remember_compiled(template: CompiledTemplate) -> None:
-    """Use a template compiled in another process (``batch`` compiles ahead in a helper)
-    for as long as its file is unchanged."""
-    if template.key is not None:
-        _COMPILED.setdefault(template.key, template)
-
-
 @dataclass
 class Document:
     """A rendered document, not yet written."""

@@ -73,6 +73,7 @@ class RuleBook:
         self.preservation: dict[str, PreservationItem] = {}
         self._records: dict[tuple[str, str], RuleRecord] = {}
         self._where: dict[tuple[str, tuple], tuple[Path, int]] = {}  # (code, path in file) -> file, line
+        self._gaps: dict[tuple, Gap | None] = {}
 
     def records(self) -> list[RuleRecord]:
         return list(self._records.values())
@@ -113,7 +114,14 @@ class RuleBook:
         return self._where.get((code, loc), (DATA_DIR / "registration" / f"{code.lower()}.yaml", 1))
 
     def gap(self, code: str, value: Any, *path: str | int, note: str = "") -> Gap | None:
-        """The gap a value leaves in a client-ready letter, or None when it is statute law."""
+        """The gap a value leaves in a client-ready letter, or None when it is statute law
+        (remembered: the book is read-only, and every letter asks about the same facts)."""
+        key = (code, path, note, type(value), getattr(value, "basis", None))
+        if key not in self._gaps:
+            self._gaps[key] = self._find_gap(code, value, *path, note=note)
+        return self._gaps[key]
+
+    def _find_gap(self, code: str, value: Any, *path: str | int, note: str = "") -> Gap | None:
         if isinstance(value, Absent) or value is None:
             reason, note = "missing", note or (value.missing if isinstance(value, Absent) else "")
         elif getattr(value, "basis", "statute") == "secondary":

@@ -262,10 +262,10 @@ def test_an_unexpected_error_fails_that_case_only_and_is_called_a_bug(work, monk
 def test_a_bug_while_writing_fails_those_cases_and_the_batch_still_ends_with_a_manifest(work, monkeypatch):
     import drafting.output as output
 
-    def broken(items, *, force):
+    def broken(path, data, *, force):
         raise RuntimeError("writer bug")
 
-    monkeypatch.setattr(output, "write_group", broken)  # forked workers inherit it
+    monkeypatch.setattr(output, "write_atomic", broken)  # forked workers inherit it
     result = batch(work)
     assert result.exit_code == 1
     assert docs(work["out"]) == {}
@@ -274,32 +274,6 @@ def test_a_bug_while_writing_fails_those_cases_and_the_batch_still_ends_with_a_m
     assert statuses["case-01.yaml"] == ("failed", "internal error: RuntimeError: writer bug")
     assert statuses["case-05-broken.yaml"][0] == "failed"
     assert "bug in drafting" in result.output
-
-
-def test_an_app_call_leaves_the_callers_garbage_collector_alone(work):
-    """Only the console command (cli.main) freezes the heap; a program or test that calls the
-    Typer app keeps its collector as it was."""
-    import gc
-
-    frozen = gc.get_freeze_count()
-    assert batch(work, jobs=1).exit_code == 1  # (a pool unfreezes after forking anyway)
-    assert gc.get_freeze_count() == frozen and gc.isenabled()
-
-
-def test_the_pool_freezes_the_heap_for_the_fork_and_leaves_it_as_the_caller_had_it(work, tmp_path):
-    import gc
-
-    gc.unfreeze()
-    run_batch("advisory", [work["cases"]], draft=True, out_dir=tmp_path / "a", jobs=2, letter_date=DATE,
-              templates_dir=work["templates"])
-    assert gc.get_freeze_count() == 0
-    gc.freeze()  # as the console command does once its imports are done
-    try:
-        run_batch("advisory", [work["cases"]], draft=True, out_dir=tmp_path / "b", jobs=2, letter_date=DATE,
-                  templates_dir=work["templates"])
-        assert gc.get_freeze_count() > 0
-    finally:
-        gc.unfreeze()
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -463,7 +437,7 @@ def test_a_pdf_failure_still_leaves_the_documents_and_the_manifest(work, monkeyp
     assert {c["status"] for c in manifest(work["out"])["cases"]} == {"written", "failed"}
 
 
-def test_a_template_not_yet_compiled_is_compiled_in_a_helper_and_a_cached_one_needs_none(work, monkeypatch,
+def test_a_template_is_compiled_once_before_the_workers_fork_and_then_read_from_the_cache(work, monkeypatch,
                                                                                          tmp_path):
     import drafting.render as render_module
 
@@ -477,21 +451,10 @@ def test_a_template_not_yet_compiled_is_compiled_in_a_helper_and_a_cached_one_ne
 
     monkeypatch.setattr(render_module, "load_or_compile", counting)
     monkeypatch.setattr(render_module, "_COMPILED", {})
-    helpers = []
-    real_ahead = batch_module._CompileAhead
-    monkeypatch.setattr(batch_module, "_CompileAhead", lambda *a: helpers.append(a) or real_ahead(*a))
-
     result = batch(work, jobs=2)
     assert result.exit_code == 1
     assert sorted(docs(work["out"])) == GOOD_NAMES
-    assert len(helpers) == 1
-    assert compiled_here == []  # the helper's template was used (and inherited by the workers)
-
-    # now it is in the on-disk cache: loading it is cheaper than forking a helper
-    monkeypatch.setattr(render_module, "_COMPILED", {})
-    result = batch(work, "--force", jobs=2)
-    assert result.exit_code == 1
-    assert len(helpers) == 1
+    # once, in the parent: the two workers inherit it
     assert compiled_here == [work["templates"] / "advisory.docx"]
 
 

@@ -84,14 +84,14 @@ class Composer:
         self.state = None if state_code == "US" else book.jurisdiction(state_code)
         self.convicted = stage == "convicted"
         self.advice = Advice(show_federal=matter_code == "US", show_state=self.state is not None)
-        self._cites: list[str] = []
+        self.citations: list[str] = []
 
     # -- facts ------------------------------------------------------------------------
     def review(self, code: str, value: Any, *path: Any, note: str = "") -> str | None:
         """Records the value's citation and gap; the mark a draft prints (None: statute law)."""
         gap = self.book.gap(code, value, *path, note=note)
         if isinstance(value, (Fact, Level, Offense)) or hasattr(value, "citation"):
-            self._cites.append(value.citation)
+            self.citations.append(value.citation)
         if gap is None:
             return None
         if gap not in self.advice.gaps:
@@ -125,7 +125,7 @@ class Composer:
 
     def plain(self, label: str | None, text: str, citation: str | None = None) -> Record:
         if citation:
-            self._cites.append(citation)
+            self.citations.append(citation)
         return _paragraph(label, text, citation, None)
 
     # -- tiers and levels ------------------------------------------------------------
@@ -180,10 +180,10 @@ class Composer:
 
     def cite(self, citation: str | None) -> None:
         if citation:
-            self._cites.append(citation)
+            self.citations.append(citation)
 
     def finish(self) -> Advice:
-        self.advice.authorities = ordered(self._cites)
+        self.advice.authorities = ordered(self.citations)
         return self.advice
 
 

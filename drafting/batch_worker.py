@@ -126,7 +126,7 @@ def name_cases(s: Settings, cases: Iterable[tuple[int, str]]) -> list[tuple[int,
     ``where`` locating its matter id. A case that cannot say (it will fail when
     rendered) names none."""
     from .loading import load_case
-    from .output import output_path
+    from .naming import output_path
 
     out = []
     for index, case in cases:

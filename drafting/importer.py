@@ -425,7 +425,8 @@ def import_table(
     kind it has data for: offense ids, items, attorney ids); any error anywhere in the
     table means nothing is written, and all of them are raised together.
     """
-    from .output import prepare_out_dir, slug, write_atomic
+    from .naming import slug
+    from .output import prepare_out_dir, write_atomic
 
     out_dir = Path(out_dir)
     table = read_table(path, sheet=sheet)

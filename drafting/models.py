@@ -176,7 +176,7 @@ class Firm(Model):
 
 
 class Matter(Model):
-    id: Text  # any printable text; slugged for file names (output.slug)
+    id: Text  # any printable text; slugged for file names (naming.slug)
     jurisdiction: Code
     stage: Stage = "investigation"
     attorney: Text | None = None

@@ -25,7 +25,8 @@ from .errors import (
 from .kinds import KINDS, Inputs, Kind, Letter
 from .kinds.base import field_for
 from .loading import LoadedCase, LoadedFirm, find_firm, load_case, load_firm
-from .output import output_path, prepare_out_dir, remove_stale_pdf, slug, write_atomic
+from .naming import output_path, slug
+from .output import prepare_out_dir, remove_stale_pdf, write_atomic
 from .rules import load_rules
 from .template_cache import load_or_compile
 

@@ -16,7 +16,8 @@ from .errors import CaseFileError, OutputError
 from .jurisdictions import NAMES
 from .kinds import KINDS
 from .kinds.base import FILL_IN, STAGE_LABELS, wrapped
-from .output import make_private_dirs, slug, write_atomic
+from .naming import slug
+from .output import make_private_dirs, write_atomic
 from .rules import load_rules
 
 STAGES = tuple(STAGE_LABELS)

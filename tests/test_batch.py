@@ -482,9 +482,9 @@ HOSTILE_ID = r"[bold]x[/] [link=https://evil.example]y \x9b31m \x9d8;;https://ev
 def test_case_text_reaches_the_terminal_inert(work, monkeypatch, terminal):
     """Issue 12.14: a '[bold' in a case crashed the summary table (MarkupError); C1
     sequences (CSI, OSC 8 hyperlinks) reached the terminal."""
-    import drafting.cli as cli
+    import drafting.cli.common as cli_common
 
-    monkeypatch.setattr(cli, "_terminal", lambda: terminal)
+    monkeypatch.setattr(cli_common, "_terminal", lambda: terminal)
     case = work["cases"] / "case-03.yaml"
     case.write_text(case.read_text().replace("offense: us-2252a-possession", f'offense: "{HOSTILE_ID}"'),
                     encoding="utf-8")

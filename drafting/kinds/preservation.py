@@ -9,7 +9,7 @@ from ..context_schema import boolean, date, enum, integer, list_of, rec, text
 from ..dates import business_day_on_or_after, local_text, utc_text
 from ..environment import record
 from ..errors import CaseFileError, shown
-from ..output import slug
+from ..naming import slug
 from .base import FILL_IN, Inputs, Kind, Letter, PerEntry, common_context, common_schema, to_record, wrapped
 
 KIND_LABELS = {

@@ -6,18 +6,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from . import __version__
 from .batch_worker import sha256_file
 from .output import write_atomic
 
-if TYPE_CHECKING:
-    from .batch import BatchReport
 
-
-def write_manifest(report: BatchReport, *, letter_date=None) -> Path:
-    """``<out>/manifest.json``: what each case produced, from which inputs (owner-only)."""
+def write_manifest(*, kind: str, path: Path, outcomes: list, letter_date=None) -> Path:
+    """``path`` (``<out>/manifest.json``, and ``manifest-<kind>.json`` beside it): what each
+    case (``batch_worker.CaseOutcome``) produced, from which inputs; owner-only."""
     hashes: dict[str, str | None] = {}
 
     def described(path: str | None) -> dict | None:
@@ -30,11 +27,11 @@ def write_manifest(report: BatchReport, *, letter_date=None) -> Path:
                 hashes[path] = None
         return {"path": path, "sha256": hashes[path]}
 
-    first = next((o for o in report.outcomes if o.template), None)
+    first = next((o for o in outcomes if o.template), None)
     template = described(first.template) if first else None
     firm = described(first.firm) if first else None
     cases = []
-    for o in report.outcomes:
+    for o in outcomes:
         entry = {
             "case": o.case,
             "case_sha256": o.case_sha256,
@@ -56,7 +53,7 @@ def write_manifest(report: BatchReport, *, letter_date=None) -> Path:
         cases.append(entry)
     manifest = {
         "version": __version__,
-        "kind": report.kind,
+        "kind": kind,
         "letter_date": letter_date.isoformat() if hasattr(letter_date, "isoformat") else letter_date,
         "template": template,
         "firm": firm,
@@ -65,9 +62,9 @@ def write_manifest(report: BatchReport, *, letter_date=None) -> Path:
     data = _manifest_json(manifest).encode("utf-8")
     # manifest.json is the last batch's; manifest-<kind>.json keeps each kind's, so a
     # batch of another kind into the same --out does not lose the first one's record
-    write_atomic(report.manifest.with_name(f"manifest-{report.kind}.json"), data, force=True)
-    write_atomic(report.manifest, data, force=True)
-    return report.manifest
+    write_atomic(path.with_name(f"manifest-{kind}.json"), data, force=True)
+    write_atomic(path, data, force=True)
+    return path
 
 
 def _manifest_json(manifest: dict) -> str:

@@ -90,7 +90,7 @@ class Composer:
     def review(self, code: str, value: Any, *path: Any, note: str = "") -> str | None:
         """Records the value's citation and gap; the mark a draft prints (None: statute law)."""
         gap = self.book.gap(code, value, *path, note=note)
-        if isinstance(value, (Fact, Level, Offense)) or hasattr(value, "citation"):
+        if hasattr(value, "citation"):  # a fact, level, offense or equivalent
             self.citations.append(value.citation)
         if gap is None:
             return None
@@ -99,16 +99,15 @@ class Composer:
         why = "not in the rule data" if gap.reason == "missing" else "secondary source only"
         return f"[ATTORNEY REVIEW: {why} \u2014 {gap.file.name}:{gap.line}]"
 
-    def fact(self, juris: Jurisdiction, name: str, *, label: str | None = None, lead: str = "",
-             value: Any = "unset") -> Record | None:
-        """A paragraph stating one fact of ``juris``, with its citation."""
-        if value == "unset":
-            value = getattr(juris.facts, name) if hasattr(juris.facts, name) else juris.facts.extra_fact(name)
-            path = ("facts", name) if hasattr(juris.facts, name) else \
-                ("facts", "extra", next((i for i, f in enumerate(juris.facts.extra) if f.id == name), 0))
+    def fact(self, juris: Jurisdiction, name: str, *, label: str | None = None) -> Record | None:
+        """A paragraph stating one fact of ``juris`` (a named fact, or an extra by id), with
+        its citation."""
+        extra = not hasattr(juris.facts, name)
+        if extra:
+            value = juris.facts.extra_fact(name)
+            path = ("facts", "extra", next((i for i, f in enumerate(juris.facts.extra) if f.id == name), 0))
         else:
-            path = ("facts", name)
-        extra = path[1] == "extra"
+            value, path = getattr(juris.facts, name), ("facts", name)
         if value is None and (extra or name in ("duration_rules", "out_of_state")):
             return None  # optional facts: nothing to say
         if extra and value.basis != "statute" and not self.draft:
@@ -120,8 +119,8 @@ class Composer:
         elif label is None:
             label = FACT_TITLES.get(name)
         if isinstance(value, Fact):
-            return _paragraph(label, lead + value.text, value.citation, review)
-        return _paragraph(label, lead, None, review)
+            return _paragraph(label, value.text, value.citation, review)
+        return _paragraph(label, "", None, review)
 
     def plain(self, label: str | None, text: str, citation: str | None = None) -> Record:
         if citation:
@@ -173,7 +172,7 @@ class Composer:
                              for grade, lid in sorted(ref.items()))
         return self.level_cell(juris, juris.level(ref))
 
-    def charge_gap(self, charge: Charge, why: str) -> str | None:
+    def charge_gap(self, charge: Charge, why: str) -> str:
         gap = Gap(self.matter_code, f"charges[{charge.index}]", "missing", self.case_file, charge.line, why)
         self.advice.gaps.append(gap)
         return f"[ATTORNEY REVIEW: {why}]"

@@ -51,7 +51,6 @@ APP_XML = (
 ).encode("utf-8")
 # The parts of a .docx that hold a template's text (the linter reads the same ones).
 TEMPLATED_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
-_TEMPLATED = TEMPLATED_PART
 _PARAGRAPH_TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")
 
 
@@ -305,7 +304,7 @@ def compile_template(path: str | Path) -> CompiledTemplate:
             if name == _APP:
                 parts.append((name, make_entry(name, APP_XML)))
                 continue
-            text = _xml_text(raw) if _TEMPLATED.match(name) else ""
+            text = _xml_text(raw) if TEMPLATED_PART.match(name) else ""
             if _TAG.search(text):
                 source = DocxTemplate.patch_xml(None, text)
                 source = re.sub(r"<w:t>", '<w:t xml:space="preserve">', source)

@@ -174,8 +174,6 @@ def _lines(text: str, *, ids: bool) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-def _cell_value(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def build_row(sheet: Sheet, number: int, cells: list[str]) -> TableRow:

@@ -14,7 +14,7 @@ from ..advice import (
     title_name,
 )
 from ..context_schema import boolean, enum, list_of, rec, text
-from ..environment import Missing, record
+from ..environment import record
 from ..errors import DraftRequired
 from ..jurisdictions import NAMES, name_of
 from ..statutes import matches
@@ -294,4 +294,4 @@ KIND = Kind(
     skeleton=skeleton,
 )
 
-__all__ = ["KIND", "Missing", "compose"]
+__all__ = ["KIND", "compose"]

@@ -17,7 +17,7 @@ from .. import context_schema as cs
 from ..context_schema import Node
 from ..errors import MissingFieldError, TemplateError
 from ..ooxml import open_docx_zip, w
-from .parts import LEVEL, LINT_DATE, MAX_RETRIES, OPENER, TEMPLATED, VISIBLE, Part
+from .parts import LEVEL, LINT_DATE, MAX_RETRIES, OPENER, TEMPLATED_PART, VISIBLE, Part
 
 
 def _instrumented(path: Path, folder: Path) -> Path:
@@ -26,7 +26,7 @@ def _instrumented(path: Path, folder: Path) -> Path:
     with open_docx_zip(path, what=path) as zf, zipfile.ZipFile(target, "w") as out:
         for info in zf.infolist():
             data = zf.read(info.filename)
-            if TEMPLATED.match(info.filename):
+            if TEMPLATED_PART.match(info.filename):
                 numbers = iter(range(1, 1 << 30))
                 # Counted like lxml's iter(w:p), so N is the paragraph number lint reports.
                 data = re.sub(r"<w:p(?=[ >/])", lambda m, numbers=numbers: f'<w:p drafting-p="{next(numbers)}"',

@@ -15,7 +15,6 @@ from ..errors import DraftingError, TemplateError, located
 from ..ooxml import open_docx_zip, parse_part, read_part, w
 
 # The parts docx_template.compile_template runs through Jinja.
-TEMPLATED = TEMPLATED_PART
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 OPENER = re.compile(r"\{\{|\{%|\{#")
 LEVEL = re.compile(r"^\{([{%#])-?(p|tr|tc|r)\s")
@@ -101,7 +100,7 @@ def read_parts(path: Path) -> list[Part]:
         if "word/document.xml" not in names:
             raise TemplateError("is not a Word document (no word/document.xml)", file=path)
         for name in sorted(names, key=lambda n: (n != "word/document.xml", n)):
-            if not TEMPLATED.match(name):
+            if not TEMPLATED_PART.match(name):
                 continue
             data = read_part(zf, name, file=path)
             root = parse_part(data, name=name, file=path)

@@ -134,8 +134,7 @@ def name_cases(s: Settings, cases: Iterable[tuple[int, str]]) -> list[tuple[int,
             break
         try:
             loaded = case.load() if hasattr(case, "load") else load_case(case)  # a file, or a spreadsheet row
-            _, letters = s.renderer.letters(s.kind, loaded, letter_date=s.letter_date)
-            paths = [str(output_path(s.out_dir, stem)) for stem, _ in letters]
+            paths = [str(output_path(s.out_dir, stem)) for stem in s.renderer.stems(s.kind, loaded)]
             out.append((index, paths, loaded.where("matter", "id")))
         except Exception:  # noqa: BLE001 - rendering it reports the failure properly
             out.append((index, [], None))

@@ -154,6 +154,17 @@ class Renderer:
         matter_slug = slug(loaded.case.matter.id, what="matter id", where=loaded.where("matter", "id"))
         return inputs, [(f"{matter_slug}-{letter.suffix}", letter) for letter in kind.build(inputs)]
 
+    def stems(self, kind_name: str, case: str | Path | LoadedCase) -> list[str]:
+        """The file stems a case's letters take, built only if the kind cannot say them
+        without (``Kind.suffixes``): a batch names every document before it writes any."""
+        kind = get_kind(kind_name)
+        loaded = case if isinstance(case, LoadedCase) else load_case(case)
+        if kind.suffixes is None:
+            return [stem for stem, _ in self.letters(kind_name, loaded)[1]]
+        kind.require_sections(loaded)
+        matter_slug = slug(loaded.case.matter.id, what="matter id", where=loaded.where("matter", "id"))
+        return [f"{matter_slug}-{suffix}" for suffix in kind.suffixes(loaded)]
+
     def documents(
         self, kind_name: str, case: str | Path | LoadedCase, *, out_dir: Path, letter_date: object = None
     ) -> list[Document]:

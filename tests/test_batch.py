@@ -581,3 +581,22 @@ def test_an_oversized_or_endless_case_never_stops_the_others(work, jobs):
     assert "not a regular file" in cases["case-00-fifo.yaml"]["error"]["message"]
     assert cases["case-00-huge.yaml"]["case_sha256"] is None
     assert sorted(p.name for p in work["out"].glob("*.docx")) == GOOD_NAMES
+
+
+@pytest.mark.parametrize("kind", sorted(__import__("drafting.kinds", fromlist=["KINDS"]).KINDS))
+def test_the_names_a_batch_checks_first_are_the_names_its_letters_take(kind, tmp_path):
+    """A batch names every document before it writes any, from ``Kind.suffixes`` without
+    building the letters: those names must be exactly the ones the letters are written under."""
+    from drafting.errors import SectionMissingError
+    from drafting.render import Renderer
+
+    renderer = Renderer(draft=True)
+    seen = 0
+    for case in sorted((EXAMPLES / "cases").glob("*.yaml")):
+        try:
+            built = [stem for stem, _ in renderer.letters(kind, case, letter_date=DATE)[1]]
+        except SectionMissingError:
+            continue
+        assert renderer.stems(kind, case) == built, case.name
+        seen += len(built)
+    assert seen >= 2  # every kind has examples, and the preservation ones several letters

@@ -292,6 +292,7 @@ KIND = Kind(
     build=build,
     schema=SCHEMA,
     skeleton=skeleton,
+    suffixes=lambda loaded: ["advisory"],
 )
 
 __all__ = ["KIND", "compose"]

@@ -74,6 +74,9 @@ class Kind:
     skeleton: Callable[[Any, str | None], list[str]] | None = None  # `drafting new`: (rules, jurisdiction) -> lines
     per_entry: PerEntry | None = None
     template: str = ""  # the template's file name; default ``<name>.docx``
+    # The file-name suffixes of a case's letters, without building them (a batch names
+    # every document before it writes any); None: build the letters to learn them.
+    suffixes: Callable[[LoadedCase], list[str]] | None = None
 
     @property
     def template_name(self) -> str:

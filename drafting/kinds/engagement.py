@@ -194,4 +194,5 @@ KIND = Kind(
     build=build,
     schema=SCHEMA,
     skeleton=skeleton,
+    suffixes=lambda loaded: ["engagement"],
 )

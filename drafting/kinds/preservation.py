@@ -64,7 +64,7 @@ _CABLE_ONLY = ("U.S.C. § 551",)
 
 def build(inputs: Inputs) -> list[Letter]:
     letters = []
-    used: dict[str, int] = {}
+    names = suffixes(inputs.loaded)
     base = common_context(inputs, "preservation")
     case = inputs.loaded.case
     every_observation = _unique_sorted(o for r in case.preservation for o in r.observations)
@@ -112,20 +112,29 @@ def build(inputs: Inputs) -> list[Letter]:
             respond_by=due,
             respond_by_moved=due != inputs.letter_date + dt.timedelta(days=request.respond_within_days),
         )
-        where = inputs.loaded.where("preservation", i, "recipient", "name")
+        letters.append(Letter(suffix=names[i], context=context,
+                              title=f"Preservation request ({KIND_LABELS[kind].lower()})",
+                              index=i))
+    return letters
+
+
+def suffixes(loaded) -> list[str]:
+    """Each request's file-name suffix, ``preservation-<recipient>``. A numbered second file
+    would take a third recipient's own name ("Acme ISP 2"): two letters one name is
+    refused, before anything is written."""
+    out: list[str] = []
+    used: dict[str, int] = {}
+    for i, request in enumerate(loaded.case.preservation):
+        where = loaded.where("preservation", i, "recipient", "name")
         name = slug(request.recipient.name, what="recipient name", where=where)
         if name in used:
-            # A numbered second file would take a third recipient's own name ("Acme ISP 2"):
-            # two letters one name is refused, before anything is written.
-            first = inputs.loaded.where("preservation", used[name], "recipient", "name")
+            first = loaded.where("preservation", used[name], "recipient", "name")
             raise CaseFileError(
                 f"gives the same file name (…-preservation-{name}.docx) as preservation[{used[name]}]"
                 f".recipient.name on line {first['line']}; give each recipient a distinct name", **where)
         used[name] = i
-        letters.append(Letter(suffix=f"preservation-{name}", context=context,
-                              title=f"Preservation request ({KIND_LABELS[kind].lower()})",
-                              index=i))
-    return letters
+        out.append(f"preservation-{name}")
+    return out
 
 
 def respond_by(letter_date: dt.date, request) -> dt.date:
@@ -313,5 +322,6 @@ KIND = Kind(
     build=build,
     schema=SCHEMA,
     skeleton=skeleton,
+    suffixes=suffixes,
     per_entry=PerEntry(section="preservation", name="request"),
 )

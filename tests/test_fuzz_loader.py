@@ -208,32 +208,56 @@ def assert_opens(data: bytes) -> None:
                 etree.fromstring(zf.read(name), etree.XMLParser(resolve_entities=False, no_network=True))
 
 
-def outcome(case: Path, firm: Path, renderer: Renderer) -> str:
-    """'refused', 'rendered' or 'partly' (some kinds refused); fails on anything else."""
+def outcome(case: Path, firm: Path, renderer: Renderer) -> dict[str, bool] | None:
+    """None when the case is refused on loading, else ``{kind: rendered}``; fails on
+    anything else (an exception that is not a located ``DraftingError``, a document that
+    does not open, one written outside ``out``)."""
     files = {str(case), str(firm)}
     try:
         loaded = load_case(case)
     except DraftingError as exc:
         assert_located(exc, files)
-        return "refused"
-    results = []
+        return None
+    results = {}
     for kind in KINDS:
         try:
             docs = renderer.documents(kind, loaded, out_dir=case.parent / "out")
         except DraftingError as exc:
             assert_located(exc, files)
-            results.append(False)
+            results[kind] = False
             continue
         for doc in docs:
             assert doc.path.parent == case.parent / "out"
             assert_opens(doc.data)
-        results.append(True)
-    return "rendered" if all(results) else ("partly" if any(results) else "refused")
+        results[kind] = True
+    return results
+
+
+def yaml_rejects(data: bytes) -> bool:
+    """The oracle: libyaml (the parser drafting reads with; PyYAML's pure Python one
+    refuses tabs the YAML spec allows) finds the bytes are not YAML, or not a mapping.
+    Only the syntax is asked (a node tree, nothing constructed: drafting reads
+    ``2026-13-45`` as text where a constructor would fail on the date). Whatever the
+    parser refuses, drafting must refuse on loading — never render."""
+    import yaml
+
+    try:
+        return not isinstance(yaml.compose(data, Loader=yaml.CSafeLoader), yaml.MappingNode)
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError, RecursionError, OverflowError):
+        return True
+
+
+def judge(data: bytes, case: Path, firm: Path) -> None:
+    result = outcome(case, firm, RENDERER)
+    if yaml_rejects(data):
+        assert result is None, "a file YAML itself refuses was rendered"
 
 
 # ---------------------------------------------------------------- the fuzzers
 
-RENDERER = Renderer()  # templates compiled once; each example gets its own folder
+# Templates compiled once; each example gets its own folder. --draft: whether an advisory
+# is a draft depends on the rule data, not on the input's damage, which is what is judged.
+RENDERER = Renderer(draft=True)
 
 
 @settings(max_examples=fuzz(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -251,7 +275,7 @@ def test_mutated_case_renders_or_is_refused_with_a_location(seed, mutations):
         (folder / "firm.yaml").write_bytes(FIRM)
         case = folder / seed
         case.write_bytes(data)
-        outcome(case, folder / "firm.yaml", RENDERER)
+        judge(data, case, folder / "firm.yaml")
 
 
 @settings(max_examples=fuzz(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -266,17 +290,25 @@ def test_mutated_firm_profile_renders_or_is_refused_with_a_location(mutations):
         case = folder / "us-chen.yaml"
         case.write_bytes(SEEDS["us-chen.yaml"])
         # a fresh folder per example: the renderer's firm cache is keyed by path
-        outcome(case, folder / "firm.yaml", RENDERER)
+        result = outcome(case, folder / "firm.yaml", RENDERER)
+        if yaml_rejects(data):  # the case is whole: every kind is refused for its firm
+            assert result == dict.fromkeys(KINDS, False)
 
 
 def test_unmutated_examples_render_every_kind_they_have(tmp_path):
-    """The fuzzers start from files that work; otherwise they would test only refusals."""
+    """The fuzzers start from files that work; otherwise they would test only refusals:
+    each example renders exactly the kinds whose sections it has."""
+    import yaml
+
     for name, data in SEEDS.items():
         folder = tmp_path / name
         folder.mkdir()
         (folder / "firm.yaml").write_bytes(FIRM)
         (folder / name).write_bytes(data)
-        assert outcome(folder / name, folder / "firm.yaml", RENDERER) in ("rendered", "partly")
+        sections = set(yaml.safe_load(data))
+        expected = {kind: set(ALL_KINDS[kind].sections) <= sections for kind in KINDS}
+        assert outcome(folder / name, folder / "firm.yaml", RENDERER) == expected, name
+        assert not yaml_rejects(data)
 
 
 DATE_PIECES = ["2026", "-", "09", "14", " ", "T", ":", "03", "22", "10", "+", "-07:00", "Z", "UTC", "PDT",
@@ -342,15 +374,17 @@ def test_self_referencing_alias_is_refused(tmp_path):
     _refused_quickly(tmp_path, "matter: &m {id: x, jurisdiction: CA, self: *m}\n")
 
 
-@pytest.mark.parametrize("text", [
-    "matter: !!python/object/apply:os.system ['echo pwned']\n",
-    "!!python/object:os.system matter: {id: x}\n",
-    "matter: !<tag:yaml.org,2002:python/object/new:os.system> [x]\n",
-    "matter:\n  <<: {id: x, jurisdiction: CA}\n",
+@pytest.mark.parametrize("text,says", [
+    ("matter: !!python/object/apply:os.system ['echo pwned']\n",
+     "YAML tag !!python/object/apply:os.system is not allowed"),
+    ("!!python/object:os.system matter: {id: x}\n", "YAML tag !!python/object:os.system is not allowed"),
+    ("matter: !<tag:yaml.org,2002:python/object/new:os.system> [x]\n",
+     "YAML tag !!python/object/new:os.system is not allowed"),
+    ("matter:\n  <<: {id: x, jurisdiction: CA}\n", "YAML merge keys (<<) are not supported"),
 ])
-def test_object_tags_and_merge_keys_are_refused(tmp_path, text):
+def test_object_tags_and_merge_keys_are_refused(tmp_path, text, says):
     error = _refused_quickly(tmp_path, text)
-    assert "not allowed" in error.message or "not supported" in error.message
+    assert says in error.message, error.message
 
 
 @pytest.mark.parametrize("raw,line", [

@@ -60,3 +60,22 @@ def make_template(folder: Path, kind: str, body: list[str]) -> Path:
     path = folder / f"{kind}.docx"
     doc.save(path)
     return path
+
+
+def expected_message(message: str) -> str:
+    """An expected error message with the rule data's id lists filled in, so a test does not
+    break when the catalogue grows: ``{offenses us-}`` (the offense ids with that prefix),
+    ``{states}`` (every jurisdiction's code), ``{items}`` (the preservation items), sorted."""
+    import re
+
+    from drafting.rules import load_rules
+
+    book = load_rules()
+    lists = {"states": sorted(book.registration), "items": sorted(book.preservation)}
+
+    def fill(m: re.Match) -> str:
+        word, _, prefix = m.group(1).partition(" ")
+        ids = sorted(o for o in book.offenses if o.startswith(prefix)) if word == "offenses" else lists[word]
+        return ", ".join(ids)
+
+    return re.sub(r"\{(offenses [\w-]+|states|items)\}", fill, message)

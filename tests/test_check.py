@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from drafting.cli import app
 from drafting.lint import lint_template
+from helpers import expected_message
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -91,6 +92,7 @@ def _expected():
     for line in (BAD / "expected.txt").read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             kind, name, message = (part.strip() for part in line.split(" | ", 2))
+            message = expected_message(message)
             yield pytest.param(name, message, id=name)
 
 

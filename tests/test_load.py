@@ -1,8 +1,8 @@
 """Load: a preservation letter with 5,000 observations and an advisory with 200 charges
-render through the bundled templates in seconds, in bounded memory, and lose nothing —
+render through the bundled templates in bounded memory and lose nothing —
 every observation's address and UTC time is in the letter's table, every charge in the
-charge table. Timings are printed (``pytest -s``) and only loosely asserted: CI machines
-vary, but minutes instead of seconds, or a gigabyte, would be a regression."""
+charge table. Timings are printed (``pytest -s``), never asserted (speed is measured in
+benchmarks/bench.py); memory is bounded: a gigabyte would be a regression."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import datetime as dt
 import ipaddress
 import json
 import random
-import shutil
 import time
 import tracemalloc
 from pathlib import Path
@@ -22,9 +21,9 @@ from drafting.docxtext import Paragraph, Table, read_document
 from drafting.kinds import KINDS
 from drafting.loading import load_case
 from drafting.render import Renderer
+from helpers import write_case
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
-SECONDS = 60  # a sanity guard only; the figures printed are what to watch
 PEAK_MB = 300
 UTC = dt.timezone.utc
 
@@ -55,14 +54,6 @@ def tables(data: bytes) -> list[Table]:
 
 def cell_text(cell) -> str:
     return "\n".join(p.text for p in cell.blocks if isinstance(p, Paragraph))
-
-
-def write_case(folder: Path, text: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(EXAMPLES / "firm.yaml", folder / "firm.yaml")
-    case = folder / "case.yaml"
-    case.write_text(text, encoding="utf-8")
-    return case
 
 
 # ---------------------------------------------------------------- 5,000 observations
@@ -147,7 +138,6 @@ def test_preservation_letter_with_thousands_of_observations(tmp_path, n):
     size_kb = len(doc.data) / 1024
     print(f"\npreservation, {n} observations: {seconds:.2f} s (load + render), peak {peak:.0f} MB, "
           f"{size_kb:.0f} KB .docx")
-    assert seconds < SECONDS
     assert peak < PEAK_MB
     assert size_kb < 50 * n / 1000 + 100  # ~ tens of bytes per row once compressed
 
@@ -198,7 +188,6 @@ def test_letters_with_two_hundred_charges(tmp_path, kind):
     (doc,), seconds, peak = measure(work)
     print(f"\n{kind}, {n} charges: {seconds:.2f} s (load + render), peak {peak:.0f} MB, "
           f"{len(doc.data) / 1024:.0f} KB .docx")
-    assert seconds < SECONDS
     assert peak < PEAK_MB
 
     (table,) = [t for t in tables(doc.data) if cell_text(t.rows[0][0]) == "Statute"]

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from drafting.cli import app
 from drafting.errors import CaseFileError, ValidationErrors
 from drafting.loading import load_case, load_firm
+from helpers import expected_message
 
 BAD = Path(__file__).parent / "bad-cases"
 EXAMPLES = Path(__file__).parent.parent / "examples"
@@ -20,6 +21,7 @@ def _expected():
     for line in (BAD / "expected.txt").read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             kind, name, message = (part.strip() for part in line.split(" | ", 2))
+            message = expected_message(message)
             yield pytest.param(kind, name, message, id=name)
 
 

@@ -14,7 +14,7 @@ from docx import Document
 from typer.testing import CliRunner
 
 from drafting.cli import app
-from helpers import make_template, text_of
+from helpers import make_template, text_of, write_case
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
@@ -25,14 +25,6 @@ HOSTILE = {
     "case_number": "A&B<1>'2'\"3\"",
     "agency": "x" * 3000,
 }
-
-
-def write_case(folder: Path, text: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "firm.yaml").write_text((EXAMPLES / "firm.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    path = folder / "case.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def yaml_str(value: str) -> str:

@@ -238,7 +238,7 @@ def _stale_rules(rule_dates: dict[Path | None, dt.date]) -> list[Finding]:
 def _charge_suggestions(loaded, renderer, firm) -> list[Finding]:
     """A free-form charge whose statute is a library offense: say which id to use."""
     from .rules import load_rules
-    from .statutes import candidates, matches
+    from .statutes import candidates, matches, offenses_for
 
     book = load_rules(firm.folder(firm.firm.rules), attorneys=tuple(a.id for a in firm.firm.attorneys))
     out = []
@@ -247,12 +247,13 @@ def _charge_suggestions(loaded, renderer, firm) -> list[Finding]:
         if not charge.statute:
             continue
         where = loaded.where("charges", i, "statute")
-        found = matches(charge.statute, None if juris == "US" else juris, book.offenses, title=charge.title or "")
+        code = None if juris == "US" else juris
+        found = matches(charge.statute, code, offenses_for(book, charge.statute, code), title=charge.title or "")
         if found:
             message = (f"{charge.statute!r} is the library offense {found[0].id} ({found[0].title}); "
                        f"write offense: {found[0].id} instead of statute and title")
         else:
-            near = candidates(charge.statute, None if juris == "US" else juris, book.offenses)
+            near = candidates(charge.statute, code, book.offenses)
             if not near:
                 continue
             message = (f"{charge.statute!r} shares its section with library offense(s) "

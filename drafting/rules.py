@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import difflib
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
-from .errors import CaseFileError, RuleDataError, RuleDataErrors, UnknownIdError
+from .errors import RuleDataError, RuleDataErrors, UnknownIdError
 from .rule_models import (
     REQUIRED_FACTS,
-    UNION_TAGS,
     Absent,
     Fact,
     FactOrAbsent,
@@ -30,9 +30,9 @@ from .rule_models import (
     Offense,
     PreservationItem,
 )
-from .validation import located_errors
+from .rule_reading import OnDemand, errors_of, read, records_in, validate
 from .vocabulary import RECIPIENT_KINDS
-from .yamlio import Located, dotted, load_yaml
+from .yamlio import Located, dotted
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -65,21 +65,35 @@ class Gap:
 
 
 class RuleBook:
-    """All rule data, bundled plus a firm's additions. Treat as read-only (it is cached)."""
+    """All rule data, bundled plus a firm's additions. Treat as read-only (it is cached).
+    A bundled jurisdiction's file is read when the book is first asked about it."""
 
     def __init__(self) -> None:
-        self.offenses: dict[str, Offense] = {}
-        self.registration: dict[str, Jurisdiction] = {}
+        self._offenses: dict[str, Offense] = {}
+        self._registration: dict[str, Jurisdiction] = {}
+        self._codes: list[str] = []  # every jurisdiction, read or not: US first, then by file name
+        self._unread: dict[str, Path] = {}  # code -> bundled file not yet read
+        self.offenses: Mapping[str, Offense] = OnDemand(self._offenses, lambda oid: oid.split("-", 1)[0].upper(),
+                                                        self._read, self._read_all)
+        self.registration: Mapping[str, Jurisdiction] = OnDemand(self._registration, str.upper,
+                                                                 self._read, self._read_all, self._codes)
         self.preservation: dict[str, PreservationItem] = {}
         self._records: dict[tuple[str, str], RuleRecord] = {}
         self._where: dict[tuple[str, tuple], tuple[Path, int]] = {}  # (code, path in file) -> file, line
         self._gaps: dict[tuple, Gap | None] = {}
 
     def records(self) -> list[RuleRecord]:
+        self._read_all()
         return list(self._records.values())
 
+    def offenses_of(self, *codes: str) -> dict[str, Offense]:
+        """The offenses of these jurisdictions only (each read if it was not yet)."""
+        for code in codes:
+            self._read(code)
+        return {k: o for k, o in self._offenses.items() if o.jurisdiction in codes}
+
     def stale(self, as_of: date, max_age_days: int = 365) -> list[RuleRecord]:
-        return [r for r in self._records.values() if (as_of - r.verified).days > max_age_days]
+        return [r for r in self.records() if (as_of - r.verified).days > max_age_days]
 
     def offense(self, id: str, **where: Any) -> Offense:
         if id not in self.offenses:
@@ -108,6 +122,7 @@ class RuleBook:
 
     def where(self, code: str, *path: str | int) -> tuple[Path, int]:
         """The file and line of a path inside a jurisdiction's record (nearest known parent)."""
+        self._read(code)
         loc = tuple(path)
         while loc and (code, loc) not in self._where:
             loc = loc[:-1]
@@ -155,7 +170,7 @@ class RuleBook:
     def _add_jurisdiction(self, rec: Jurisdiction, located: Located) -> None:
         offenses = [o.model_copy(update={"jurisdiction": rec.code}) for o in rec.offenses]
         rec = rec.model_copy(update={"offenses": offenses})
-        self.registration[rec.code] = rec
+        self._registration[rec.code] = rec
         self._remember(rec.code, located)
         self._records[("registration", rec.code)] = RuleRecord(located.path, 1, "registration", rec.code,
                                                                _newest(rec))
@@ -163,10 +178,11 @@ class RuleBook:
             self._add_offense(off, located, ("offenses", i))
 
     def _add_offense(self, off: Offense, located: Located, loc: tuple) -> None:
-        if off.id in self.offenses and self.offenses[off.id].jurisdiction != off.jurisdiction:
-            raise RuleDataError(f"offense id {off.id!r} is also defined for {self.offenses[off.id].jurisdiction}",
+        known = self._offenses.get(off.id) if off.id in self._offenses else self.offenses.get(off.id)
+        if known is not None and known.jurisdiction != off.jurisdiction:
+            raise RuleDataError(f"offense id {off.id!r} is also defined for {known.jurisdiction}",
                                 field=dotted(loc + ("id",)), **located.where(loc + ("id",)))
-        self.offenses[off.id] = off
+        self._offenses[off.id] = off
         line = located.where(loc)["line"]
         self._records[("offense", off.id)] = RuleRecord(located.path, line, "offense", off.id, off.verified)
 
@@ -185,7 +201,7 @@ class RuleBook:
             try:
                 fact = _FACT.validate_python(raw)
             except ValidationError as exc:
-                errors.extend(_errors(exc, located, loc, Fact))
+                errors.extend(errors_of(exc, located, loc, Fact))
                 continue
             if isinstance(fact, Fact) and fact.basis == "statute" and fact.verified_by not in attorneys:
                 errors.append(RuleDataError(
@@ -209,7 +225,7 @@ class RuleBook:
             "offenses": [o.model_copy(update={"jurisdiction": base.code}) for o in offenses.values()],
             "equivalents": list(equivalents.values()),
         })
-        self.registration[patch.code] = merged
+        self._registration[patch.code] = merged
         for i, off in enumerate(patch.offenses):
             self._add_offense(off.model_copy(update={"jurisdiction": base.code}), located, ("offenses", i))
 
@@ -217,53 +233,89 @@ class RuleBook:
         preservation, offenses = folder / "preservation.yaml", folder / "offenses.yaml"
         reg_dir = folder / "registration"
         if bundled or preservation.exists():
-            located = _read(preservation)
-            for loc, rec in _records_in(located, "items", PreservationItem):
+            located = read(preservation)
+            for loc, rec in records_in(located, "items", PreservationItem):
                 self.preservation[rec.id] = rec
                 line = located.where(loc)["line"]
                 self._records[("preservation", rec.id)] = RuleRecord(located.path, line, "preservation", rec.id,
                                                                      rec.verified)
+        paths = sorted(reg_dir.glob("*.yaml"), key=lambda p: (p.stem.lower() != "us", p.name))
+        if bundled:  # read when first asked for (_read): the file's name is its code
+            for path in paths:
+                self._codes.append(path.stem.upper())
+                self._unread[path.stem.upper()] = path
+            return
         seen: dict[str, Path] = {}
-        for path in sorted(reg_dir.glob("*.yaml"), key=lambda p: (p.stem.lower() != "us", p.name)):
-            located = _read(path)
+        for path in paths:
+            located = read(path)
             code = located.data.get("code") if isinstance(located.data, dict) else None
-            if not bundled and code in self.registration:
-                self._patch(_validate(JurisdictionPatch, located.data, located, ()), located, attorneys)
+            if isinstance(code, str) and code in self.registration:
+                self._read(code)
+                self._patch(validate(JurisdictionPatch, located.data, located, ()), located, attorneys)
+                self._check_jurisdiction(code)
                 continue
-            rec = _validate(Jurisdiction, located.data, located, ())
+            rec = validate(Jurisdiction, located.data, located, ())
             if rec.code in seen:
                 raise RuleDataError(f"code {rec.code!r} is also defined in {seen[rec.code].name}",
                                     field="code", **located.where(("code",)))
             seen[rec.code] = path
+            self._codes.append(rec.code)
             self._add_jurisdiction(rec, located)
-        if not bundled and offenses.exists():
-            located = _read(offenses)
-            for loc, off in _records_in(located, "offenses", Offense):
+            self._check_jurisdiction(rec.code)
+        if offenses.exists():
+            located = read(offenses)
+            for loc, off in records_in(located, "offenses", Offense):
                 if off.jurisdiction is None:
                     raise RuleDataError("a firm's offense needs its jurisdiction (a two-letter code or US)",
                                         field=dotted(loc + ("jurisdiction",)), **located.where(loc, key=True))
                 self._add_offense(off, located, loc)
+                self._check_firm_offense(off)
 
-    def _check_links(self) -> None:
-        """Each offense's level and each equivalent must name a known jurisdiction and level."""
-        for oid, off in self.offenses.items():
-            juris = self.registration.get(off.jurisdiction or "")
-            if juris is None:
-                rec = self._records[("offense", oid)]
-                raise RuleDataError(f"offense {oid}: no registration rules for {off.jurisdiction!r}",
-                                    file=rec.file, line=rec.line, field="jurisdiction")
-            if off not in juris.offenses:  # a firm's offenses.yaml record
-                rec = self._records[("offense", oid)]
-                self._check_level(juris, off.level, ("level",), rec.file, line=rec.line)
-        for code, juris in self.registration.items():
-            file = self._where.get((code, ()), (Path(code), 1))[0]
-            for i, off in enumerate(juris.offenses):
-                self._check_level(juris, off.level, ("offenses", i, "level"), file)
-            for i, eq in enumerate(juris.equivalents):
-                if eq.offense not in self.offenses:
-                    self._link_error(code, ("equivalents", i, "offense"),
-                                     f"unknown offense {eq.offense!r}", file)
-                self._check_level(juris, eq.level, ("equivalents", i, "level"), file)
+    def _read(self, code: str) -> None:
+        """Read a bundled jurisdiction's file, if it is one not read yet, and check its links."""
+        path = self._unread.pop(code, None)
+        if path is None:
+            return
+        try:
+            located = read(path)
+            rec = validate(Jurisdiction, located.data, located, ())
+            if rec.code != code:
+                raise RuleDataError(f"code {rec.code!r} is not the file's name: {code.lower()}.yaml holds {code}",
+                                    field="code", **located.where(("code",)))
+            for i, off in enumerate(rec.offenses):
+                if not off.id.startswith(code.lower() + "-"):
+                    raise RuleDataError(f"an offense id of {code} begins {code.lower()}-", field=f"offenses[{i}].id",
+                                        **located.where(("offenses", i, "id")))
+            self._add_jurisdiction(rec, located)
+            self._check_jurisdiction(code)
+        except Exception:
+            self._unread[code] = path  # asked again, it fails again rather than seeming unknown
+            self._registration.pop(code, None)
+            raise
+
+    def _read_all(self) -> None:
+        for code in list(self._unread):
+            self._read(code)
+
+    def _check_firm_offense(self, off: Offense) -> None:
+        """A firm's offense must name a known jurisdiction and one of its levels."""
+        rec = self._records[("offense", off.id)]
+        juris = self.registration.get(off.jurisdiction or "")
+        if juris is None:
+            raise RuleDataError(f"offense {off.id}: no registration rules for {off.jurisdiction!r}",
+                                file=rec.file, line=rec.line, field="jurisdiction")
+        self._check_level(juris, off.level, ("level",), rec.file, line=rec.line)
+
+    def _check_jurisdiction(self, code: str) -> None:
+        """Each offense's level and each equivalent must name a known offense and level."""
+        juris = self._registration[code]
+        file = self._where.get((code, ()), (Path(code), 1))[0]
+        for i, off in enumerate(juris.offenses):
+            self._check_level(juris, off.level, ("offenses", i, "level"), file)
+        for i, eq in enumerate(juris.equivalents):
+            if eq.offense not in self.offenses:  # reads the other jurisdiction's file
+                self._link_error(code, ("equivalents", i, "offense"), f"unknown offense {eq.offense!r}", file)
+            self._check_level(juris, eq.level, ("equivalents", i, "level"), file)
 
     def _check_level(self, juris: Jurisdiction, ref: Any, loc: tuple, file: Path, line: int | None = None) -> None:
         ids = [ref] if isinstance(ref, str) else list(ref.values()) if isinstance(ref, dict) else []
@@ -290,48 +342,6 @@ def _newest(rec: Jurisdiction) -> date:
     return min(dates) if dates else date.min
 
 
-def _read(path: Path) -> Located:
-    try:
-        return load_yaml(path)
-    except CaseFileError as exc:
-        raise RuleDataError(exc.message, file=exc.file, line=exc.line, col=exc.col, field=exc.field) from exc
-
-
-def _records_in(located: Located, key: str, model: type[BaseModel]) -> list[tuple[tuple, Any]]:
-    """Validate ``{key: [record, ...]}``; ids must be unique within the file."""
-    data = located.data
-    if not isinstance(data, dict) or set(data) != {key} or not isinstance(data[key], list):
-        raise RuleDataError(f"must be a mapping with one key, '{key}', holding a list of records",
-                            **located.where(()))
-    out, seen, errors = [], set(), []
-    for i, raw in enumerate(data[key]):
-        loc = (key, i)
-        try:
-            rec = _validate(model, raw, located, loc)
-        except RuleDataErrors as exc:
-            errors.extend(exc.errors)
-            continue
-        if rec.id in seen:
-            errors.append(RuleDataError(f"id {rec.id!r} appears more than once", field=dotted(loc + ("id",)),
-                                        **located.where(loc + ("id",))))
-        seen.add(rec.id)
-        out.append((loc, rec))
-    if errors:
-        raise RuleDataErrors(errors)
-    return out
-
-
-def _validate(model: type[BaseModel], raw: Any, located: Located, prefix: tuple) -> Any:
-    try:
-        return model.model_validate(raw)
-    except ValidationError as exc:
-        raise RuleDataErrors(_errors(exc, located, prefix, model)) from None
-
-
-def _errors(exc: ValidationError, located: Located, prefix: tuple, model: type[BaseModel] | None = None) -> list:
-    return located_errors(exc, model or Jurisdiction, located, prefix=prefix, error=RuleDataError, skip=UNION_TAGS)
-
-
 def _fingerprint(folder: Path) -> tuple:
     files = [folder / "offenses.yaml", folder / "preservation.yaml", *sorted((folder / "registration").glob("*.yaml"))]
     return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.is_file())
@@ -354,5 +364,4 @@ def _load(extra_dir: Path | None, _stamp: tuple, attorneys: frozenset[str]) -> R
     book._load_dir(DATA_DIR, bundled=True)
     if extra_dir is not None:
         book._load_dir(extra_dir, bundled=False, attorneys=attorneys)
-    book._check_links()
     return book

@@ -10,6 +10,7 @@ distribution), the charge's title decides, or it stays unrecognised.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from .rule_models import Offense
 
@@ -31,7 +32,18 @@ def _family(code: str) -> str:
     return code.replace("annotated", "").replace("ann", "").replace("stat", "s")
 
 
-def matches(statute: str, jurisdiction: str | None, offenses: dict[str, Offense], *, title: str = "") -> list[Offense]:
+def offenses_for(book, statute: str, jurisdiction: str | None) -> Mapping[str, Offense]:
+    """The offenses of ``book`` (a ``RuleBook``) that ``statute`` could name, without reading
+    jurisdictions it cannot: in a state matter that state's and the federal ones; a U.S.
+    Code citation, the federal ones; a state's code cited in a federal matter, every one."""
+    if jurisdiction is not None:
+        return book.offenses_of("US", jurisdiction)
+    given = parse(statute)
+    return book.offenses_of("US") if given is not None and "u.s.c" in given[0] else book.offenses
+
+
+def matches(statute: str, jurisdiction: str | None, offenses: Mapping[str, Offense], *,
+            title: str = "") -> list[Offense]:
     """Library offenses this statute names (best first); empty when none or several fit."""
     given = parse(statute)
     if given is None:
@@ -60,7 +72,7 @@ def matches(statute: str, jurisdiction: str | None, offenses: dict[str, Offense]
     return found if len(found) == 1 else []
 
 
-def candidates(statute: str, jurisdiction: str | None, offenses: dict[str, Offense]) -> list[Offense]:
+def candidates(statute: str, jurisdiction: str | None, offenses: Mapping[str, Offense]) -> list[Offense]:
     """Every offense sharing the statute's section (for a suggestion when none is certain)."""
     given = parse(statute)
     if given is None:

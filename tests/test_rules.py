@@ -362,3 +362,58 @@ def test_a_control_character_in_firm_rule_data_is_located_in_the_rule_file(tmp_p
         load_rules(tmp_path)
     assert info.value.file == str(tmp_path / "offenses.yaml") and info.value.line == 5
     assert "title" in str(info.value) and "document.xml" not in str(info.value)
+
+
+# --- reading on first use ---------------------------------------------------------------
+
+
+@pytest.fixture
+def fresh_rules(monkeypatch):
+    """``load_rules`` without its cache, recording the rule files it reads."""
+    import drafting.rules as rules
+
+    read: list[str] = []
+    real = rules.read
+    monkeypatch.setattr(rules, "read", lambda path: read.append(Path(path).name) or real(path))
+    rules._load.cache_clear()
+    yield rules, read
+    rules._load.cache_clear()
+
+
+def test_a_letter_reads_only_the_rule_files_it_needs(fresh_rules, tmp_path):
+    """52 files take a tenth of a second to read and check; a California client's advisory
+    needs the federal file and California's."""
+    from drafting.render import Renderer
+
+    _rules, read = fresh_rules
+    case = Path(__file__).parent.parent / "examples" / "cases" / "ca-ortiz.yaml"
+    (doc,) = Renderer(draft=True).documents("advisory", case, out_dir=tmp_path, letter_date="2026-11-28")
+    assert doc.data
+    assert sorted(read) == ["ca.yaml", "preservation.yaml", "us.yaml"]
+
+
+def test_every_file_is_read_when_the_whole_library_is_asked_for(fresh_rules):
+    rules, read = fresh_rules
+    book = rules.load_rules()
+    assert "ca-pc-311.11-possession" in book.offenses and len(read) == 3  # preservation, CA, US (its equivalents)
+    assert len(book.offenses) > 150 and len(read) == 1 + len(list((DATA_DIR / "registration").glob("*.yaml")))
+
+
+def test_a_bundled_file_named_for_another_code_is_refused_when_read(fresh_rules, tmp_path, monkeypatch):
+    rules, _read = fresh_rules
+    data = tmp_path / "data"
+    (data / "registration").mkdir(parents=True)
+    for name in ("preservation.yaml", "registration/us.yaml"):
+        (data / name).write_bytes((DATA_DIR / name).read_bytes())
+    (data / "registration" / "ca.yaml").write_bytes((DATA_DIR / "registration" / "nv.yaml").read_bytes())
+    monkeypatch.setattr(rules, "DATA_DIR", data)
+    book = rules.load_rules()
+    assert sorted(book.registration) == ["CA", "US"]  # the codes come from the file names
+    with pytest.raises(RuleDataError) as info:
+        book.jurisdiction("CA")
+    assert "code 'NV' is not the file's name: ca.yaml holds CA" in info.value.message
+    lines = (DATA_DIR / "registration" / "nv.yaml").read_text(encoding="utf-8").splitlines()
+    code_line = next(n for n, line in enumerate(lines, 1) if line.startswith("code:"))
+    assert info.value.file == str(data / "registration" / "ca.yaml") and info.value.line == code_line
+    with pytest.raises(RuleDataError):  # asked again, it fails again: not an unknown state
+        book.jurisdiction("CA")

@@ -17,7 +17,7 @@ from ..context_schema import boolean, enum, list_of, rec, text
 from ..environment import record
 from ..errors import DraftRequired
 from ..jurisdictions import NAMES, name_of
-from ..statutes import matches
+from ..statutes import matches, offenses_for
 from .base import FILL_IN, Inputs, Kind, Letter, charge_schema, common_context, common_schema
 
 _IF = {
@@ -84,8 +84,8 @@ def _charges(inputs: Inputs) -> list[Charge]:
         if ch.offense:
             off = book.offense(ch.offense, **inputs.loaded.where("charges", i, "offense"))
         else:
-            found = matches(ch.statute, case.matter.jurisdiction if case.matter.jurisdiction != "US" else None,
-                            book.offenses, title=ch.title or "")
+            code = case.matter.jurisdiction if case.matter.jurisdiction != "US" else None
+            found = matches(ch.statute, code, offenses_for(book, ch.statute, code), title=ch.title or "")
             off = found[0] if found else None
         statute = off.statute if off and ch.offense else ch.statute
         title = off.title if off and ch.offense else ch.title

@@ -417,3 +417,21 @@ def test_a_bundled_file_named_for_another_code_is_refused_when_read(fresh_rules,
     assert info.value.file == str(data / "registration" / "ca.yaml") and info.value.line == code_line
     with pytest.raises(RuleDataError):  # asked again, it fails again: not an unknown state
         book.jurisdiction("CA")
+
+
+def test_the_validation_tool_counts_a_good_file_and_names_a_bad_ones_line(tmp_path):
+    """tools/validate_rules.py, which research sessions run on every file they edit."""
+    import subprocess
+    import sys
+
+    tool = Path(__file__).parent.parent / "tools" / "validate_rules.py"
+    good = subprocess.run([sys.executable, str(tool), str(DATA_DIR / "registration" / "ny.yaml")],
+                          capture_output=True, text=True)
+    assert good.returncode == 0 and "ny.yaml: ok — " in good.stdout and " statute, " in good.stdout
+    text = (DATA_DIR / "registration" / "ny.yaml").read_text(encoding="utf-8").replace("basis: statute",
+                                                                                      "basis: hearsay", 1)
+    bad = tmp_path / "ny.yaml"
+    bad.write_text(text, encoding="utf-8")
+    line = text.splitlines().index(next(ln for ln in text.splitlines() if "basis: hearsay" in ln)) + 1
+    result = subprocess.run([sys.executable, str(tool), str(bad)], capture_output=True, text=True)
+    assert result.returncode == 1 and f"{bad}:{line}:" in result.stdout, result.stdout

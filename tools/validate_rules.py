@@ -15,13 +15,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from drafting.errors import DraftingError  # noqa: E402
 from drafting.rule_models import REQUIRED_FACTS, Absent, Jurisdiction  # noqa: E402
-from drafting.rules import _read, _validate  # noqa: E402
+from drafting.rule_reading import read, validate  # noqa: E402
 
 
 def check(path: Path) -> bool:
     try:
-        located = _read(path)
-        rec: Jurisdiction = _validate(Jurisdiction, located.data, located, ())
+        located = read(path)
+        rec: Jurisdiction = validate(Jurisdiction, located.data, located, ())
     except DraftingError as exc:
         print(exc.render())
         return False

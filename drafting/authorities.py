@@ -3,7 +3,8 @@
 Citations in the rule data may hold several authorities ("34 U.S.C. §§ 20915, 20918;
 28 C.F.R. § 72.7"); they are split into one authority per section, subsections folded
 into their section, and sorted: constitution, U.S. Code (by title, then section), C.F.R.,
-federal rules, state codes (by state, then code, then section), then cases.
+federal rules, state codes (by state, then code, then section), state regulations, then
+cases.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ _USC = re.compile(r"^(\d+)\s+U\.S\.C\.$")
 _CFR = re.compile(r"^(\d+)\s+C\.F\.R\.(?:\s+Part)?")
 _CASE = re.compile(r"\bv\.\s|^In re\b|^People\b|^State\b")
 _CONSTITUTION = re.compile(r"Const\.|Amendment", re.IGNORECASE)
+_STATE_RULE = re.compile(r"Code Regs\.|Admin\. Code|Admin\. R\.|\bC\.C\.R\.|\bN\.A\.C\.|Regs\.", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=4096)  # the rule data repeats its citations in every letter
@@ -75,7 +77,7 @@ def _key(authority: str) -> tuple:
         return (5, authority)
     if code.startswith(("Fed. R.", "Fed.R.")):
         return (3, code, num)
-    return (4, code, num)
+    return (4, bool(_STATE_RULE.search(code)), code, num)  # a state's statutes, then its regulations
 
 
 def ordered(citations: Iterable[str]) -> list[str]:

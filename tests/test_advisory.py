@@ -262,9 +262,10 @@ def test_authorities_are_every_citation_once_in_legal_order(tmp_path):
 def test_ordered_sorts_codes_and_folds_subsections():
     got = ordered(["34 U.S.C. §§ 20915(a), 20918", "8 U.S.C. § 1101(a)(43)(I)", "28 C.F.R. § 72.7",
                    "Cal. Penal Code §§ 290.5(a), 290.012", "In re Taylor, 60 Cal. 4th 1019 (2015)",
-                   "34 U.S.C. § 20915(b)"])
+                   "34 U.S.C. § 20915(b)", "Cal. Code Regs. tit. 15, § 3571(b)-(d)"])
     assert got == ["8 U.S.C. § 1101", "34 U.S.C. § 20915", "34 U.S.C. § 20918", "28 C.F.R. § 72.7",
-                   "Cal. Penal Code § 290.012", "Cal. Penal Code § 290.5", "In re Taylor, 60 Cal. 4th 1019 (2015)"]
+                   "Cal. Penal Code § 290.012", "Cal. Penal Code § 290.5", "Cal. Code Regs. tit. 15, § 3571",
+                   "In re Taylor, 60 Cal. 4th 1019 (2015)"]
 
 
 def test_the_federal_new_york_example_is_client_ready():
@@ -273,3 +274,50 @@ def test_the_federal_new_york_example_is_client_ready():
     assert "Because of your conviction, New York law will require you to register." in text
     assert "Federal: Tier I: registration for 15 years" in text.replace("\n", " ").replace("| [Table Text] ", "")
     assert "2259A" in text and "Register on time" in text
+
+
+# --- California, read in the statute: client-ready ------------------------------------------
+
+
+@pytest.mark.parametrize("stage,lead", [
+    ("investigation", "If you were charged and convicted of an offense that requires registration, California law "
+                      "would require you to register."),
+    ("charged", "If you are convicted of an offense that requires registration, California law would require you"),
+    ("convicted", "Because of your conviction, California law will require you to register."),
+])
+@pytest.mark.parametrize("grade,cell", [
+    ("felony", "As a felony: Tier 3: registration for life"),
+    ("misdemeanor", "As a misdemeanor: Tier 1: registration at least 10 years"),
+])
+def test_california_is_client_ready_and_reads_back_its_statute_facts(tmp_path, stage, lead, grade, cell):
+    """Every California fact a letter prints rests on the Penal Code (or the parole regulation):
+    the letter renders without --draft, says each fact with its citation, and nothing to counsel."""
+    case = make(tmp_path, [f"{{offense: ca-pc-311.11-possession, grade: {grade}}}"], jurisdiction="CA", state="CA",
+                stage=stage)
+    text = letter("advisory", case)
+    flat = text.replace("\n", " ").replace("| [Table Text] ", "")
+    assert lead in flat and cell in flat
+    assert not RESEARCH_NOTE.search(text), RESEARCH_NOTE.search(text)
+    ca = load_rules().jurisdiction("CA")
+    for name in ("classification", "duration_rules", "initial_registration", "change_reporting", "verification",
+                 "moving_and_visiting", "restrictions", "public_registry", "relief", "failure_to_register"):
+        fact = getattr(ca.facts, name)
+        assert fact.basis == "statute" and " ".join(fact.text.split()) in flat, name
+        assert f"({fact.citation})" in flat, name
+    for words in ("within 5 working days", "within 5 working days of his or her birthday", "16 months, 2 or 3 years"):
+        assert words in flat, words
+    for federal_only in ("supervised release", "2259a"):
+        assert federal_only not in flat.lower(), federal_only
+    listed = section(text, "Authorities relied on")
+    assert "Cal. Penal Code § 290.5" in listed and "Cal. Code Regs. tit. 15, § 3571" in listed
+    assert listed.index("Cal. Penal Code § 311.11") < listed.index("Cal. Code Regs.")  # codes, then regulations
+    assert "Manzoor" not in text and "Jessica" not in text  # secondary extras stay out of a client-ready letter
+
+
+def test_a_federal_case_of_a_california_resident_is_client_ready():
+    (text,) = letters("advisory", EXAMPLES / "cases" / "us-chen.yaml").values()
+    flat = text.replace("\n", " ").replace("| [Table Text] ", "")
+    assert not RESEARCH_NOTE.search(text)
+    assert "California: Decided by how California treats a conviction from another jurisdiction" in flat
+    assert "Convictions from another jurisdiction." in flat and "(Cal. Penal Code §§ 290.005(a), (c), (d)" in flat
+    assert "Federal: Tier II: registration for 25 years" in flat and "Supervised release" in flat

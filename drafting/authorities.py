@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import re
-from fractions import Fraction
 from typing import Iterable
 
 _SECTIONS = re.compile(r"^(?P<code>.*?)\s*§§?\s*(?P<rest>.+)$")
@@ -52,11 +51,11 @@ def _number_key(number: str) -> tuple:
     out = []
     for token in re.findall(r"\.\d+|\d+|[A-Za-z]+", number):
         if token[0] == ".":
-            out.append((0, Fraction(int(token[1:]), 10 ** (len(token) - 1)), ""))
+            out.append((0, float("0" + token), ""))  # a decimal fraction: exact enough to order
         elif token.isdigit():
-            out.append((0, Fraction(int(token)), ""))
+            out.append((0, float(token), ""))
         else:
-            out.append((1, Fraction(0), token))
+            out.append((1, 0.0, token))
     return tuple(out)
 
 

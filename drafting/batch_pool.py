@@ -146,8 +146,8 @@ def _case_item(case):
 
 
 def _warm_up(settings: Settings, cases: list[Path]) -> None:
-    """Compile the template and load the firm and rules before forking, so every worker
-    inherits them instead of building its own. A failure here is left for the cases to report."""
+    """Compile the template and load the firm and all the rules before forking, so every
+    worker inherits them instead of reading its own. A failure here is left for the cases to report."""
     from .rules import load_rules
 
     renderer = settings.renderer
@@ -155,7 +155,7 @@ def _warm_up(settings: Settings, cases: list[Path]) -> None:
         first = getattr(cases[0], "path", cases[0])  # a spreadsheet row: the sheet's own path
         _, template = settings.template_for(first)
         firm = renderer.firm_for(first)
-        load_rules(firm.folder(firm.firm.rules), attorneys=tuple(a.id for a in firm.firm.attorneys))
+        load_rules(firm.folder(firm.firm.rules), attorneys=tuple(a.id for a in firm.firm.attorneys)).read_all()
         renderer.compiled(Path(template))
     except (DraftingError, OSError):
         pass

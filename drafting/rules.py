@@ -74,16 +74,16 @@ class RuleBook:
         self._codes: list[str] = []  # every jurisdiction, read or not: US first, then by file name
         self._unread: dict[str, Path] = {}  # code -> bundled file not yet read
         self.offenses: Mapping[str, Offense] = OnDemand(self._offenses, lambda oid: oid.split("-", 1)[0].upper(),
-                                                        self._read, self._read_all)
+                                                        self._read, self.read_all)
         self.registration: Mapping[str, Jurisdiction] = OnDemand(self._registration, str.upper,
-                                                                 self._read, self._read_all, self._codes)
+                                                                 self._read, self.read_all, self._codes)
         self.preservation: dict[str, PreservationItem] = {}
         self._records: dict[tuple[str, str], RuleRecord] = {}
         self._where: dict[tuple[str, tuple], tuple[Path, int]] = {}  # (code, path in file) -> file, line
         self._gaps: dict[tuple, Gap | None] = {}
 
     def records(self) -> list[RuleRecord]:
-        self._read_all()
+        self.read_all()
         return list(self._records.values())
 
     def offenses_of(self, *codes: str) -> dict[str, Offense]:
@@ -293,7 +293,9 @@ class RuleBook:
             self._registration.pop(code, None)
             raise
 
-    def _read_all(self) -> None:
+    def read_all(self) -> None:
+        """Read every jurisdiction's file now (a batch does, once, before forking its workers,
+        which then share it; a single letter reads only the files it needs)."""
         for code in list(self._unread):
             self._read(code)
 

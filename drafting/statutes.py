@@ -9,6 +9,7 @@ distribution), the charge's title decides, or it stays unrecognised.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 
@@ -17,6 +18,7 @@ from .rule_models import Offense
 _SECTION = re.compile(r"§+\s*(?P<num>[0-9][0-9A-Za-z.\-:]*?)(?P<sub>(\([0-9A-Za-z]+\))*)\s*(?:$|[,;\s])")
 
 
+@functools.lru_cache(maxsize=4096)  # every offense's statute is parsed for every free-form charge
 def parse(statute: str) -> tuple[str, str, str] | None:
     """``(code, section, subsections)``: ``("18 U.S.C.", "2252a", "(a)(5)(b)")``."""
     m = _SECTION.search(statute + " ")

@@ -191,8 +191,10 @@ def _paragraph(label, text, citation, review) -> Record:
 
 
 def _duration(level: Level) -> str:
-    return "for life" if level.duration_years is None else f"for {level.duration}" \
-        if not level.duration.lower().startswith(("at least", "for", "until", "life")) else level.duration
+    """``for 15 years``, ``at least 10 years``, ``for life``, ``for life unless a court ends it;
+    a petition may be filed after 5 years``: the level's own words, never cut to ``life``."""
+    text = level.duration.strip()
+    return text if text.lower().startswith(("at least", "for", "until")) else f"for {text}"
 
 
 def _capital(text: str) -> str:

@@ -321,3 +321,17 @@ def test_a_federal_case_of_a_california_resident_is_client_ready():
     assert "California: Decided by how California treats a conviction from another jurisdiction" in flat
     assert "Convictions from another jurisdiction." in flat and "(Cal. Penal Code §§ 290.005(a), (c), (d)" in flat
     assert "Federal: Tier II: registration for 25 years" in flat and "Supervised release" in flat
+
+
+def test_a_level_whose_life_term_a_court_may_end_says_so_in_the_table(tmp_path):
+    """South Dakota's tier I runs for life unless a court ends it, on a petition after 5 years:
+    the table gives the level's whole term, not "for life" alone (read in SDCL § 22-24B-19)."""
+    text = letter("advisory", make(tmp_path, ["{offense: sd-sdcl-22-24a-35-possession}"], jurisdiction="SD",
+                                   state="SD"))
+    flat = text.replace("\n", " ").replace("| [Table Text] ", "")
+    sd = load_rules().jurisdiction("SD")
+    for level in sd.levels:
+        assert level.basis == "statute"
+        assert f"For {level.duration}" in flat, level.label
+    assert "For life unless a court ends it; a petition may be filed after 5 years" in flat
+    assert not RESEARCH_NOTE.search(text)

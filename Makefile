@@ -34,7 +34,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m ruff check drafting tests tools benchmarks
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2  # two workers: the machines have 2 cores (pytest-xdist)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench.py

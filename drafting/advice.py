@@ -59,11 +59,13 @@ class Advice:
 
 def residence_gaps(book: RuleBook, code: str) -> list[Gap]:
     """What keeps every advisory for a resident of ``code`` a draft, whatever the charges:
-    the state's facts and levels, and the federal facts every letter states."""
+    the state's facts and levels (and how it treats a federal or another state's conviction,
+    which a federal charge needs), and the federal facts every letter states."""
     if code == "US":
         found = book.gaps("US", ("classification", "moving_and_visiting") + FEDERAL_FACTS)
     else:
-        found = book.gaps(code, ("classification",) + tuple(f for f in STATE_FACTS if f != "duration_rules"))
+        found = book.gaps(code, ("classification", "out_of_state")
+                          + tuple(f for f in STATE_FACTS if f != "duration_rules"))
         found += book.gaps("US", ("moving_and_visiting",), levels=False)
     return found
 

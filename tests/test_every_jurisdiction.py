@@ -53,4 +53,18 @@ def test_a_jurisdiction_with_gaps_is_refused_without_draft(tmp_path, code):
     case = write_case(tmp_path, CASE.format(code=code, stage="investigation", charges="[]"))
     with pytest.raises(DraftRequired) as exc:
         letter("advisory", case)
-    assert {g.fact for g in exc.value.gaps} >= {g.fact for g in residence_gaps(BOOK, code) if g.jurisdiction == code}
+    # every gap of a resident's letter, but how the state treats other convictions: a letter
+    # without a federal or another state's charge does not state it
+    expected = {g.fact for g in residence_gaps(BOOK, code) if g.jurisdiction == code} - {"facts.out_of_state"}
+    assert {g.fact for g in exc.value.gaps} >= expected
+
+
+@pytest.mark.parametrize("code", [c for c in CODES if c != "US" and not residence_gaps(BOOK, c)])
+def test_a_federal_case_of_a_resident_of_a_client_ready_state_is_client_ready(tmp_path, code):
+    """`drafting kinds` calls these states client-ready for residents: that includes the
+    federal possession case of a resident, which needs the state's rule for federal convictions."""
+    text = CASE.format(code="US", stage="charged", charges="[{offense: us-2252a-possession}]")
+    case = write_case(tmp_path, text + f"advisory: {{state: {code}}}\n")
+    letter_text = letter("advisory", case)
+    assert "ATTORNEY REVIEW" not in letter_text and "DRAFT" not in letter_text
+    assert "Federal: Tier I: registration for 15 years" in letter_text.replace("\n", " ").replace("| [Table Text] ", "")

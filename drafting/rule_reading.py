@@ -48,7 +48,10 @@ class OnDemand(Mapping):
         return iter(self._table)
 
     def __len__(self) -> int:
-        return len(self._codes) if self._codes is not None else len(list(iter(self)))
+        if self._codes is not None:
+            return len(self._codes)
+        self._read_all()
+        return len(self._table)
 
 
 def read(path: Path) -> Located:

@@ -178,7 +178,7 @@ class RuleBook:
             self._add_offense(off, located, ("offenses", i))
 
     def _add_offense(self, off: Offense, located: Located, loc: tuple) -> None:
-        known = self._offenses.get(off.id) if off.id in self._offenses else self.offenses.get(off.id)
+        known = self.offenses.get(off.id)  # a firm's id may belong to a file not read yet
         if known is not None and known.jurisdiction != off.jurisdiction:
             raise RuleDataError(f"offense id {off.id!r} is also defined for {known.jurisdiction}",
                                 field=dotted(loc + ("id",)), **located.where(loc + ("id",)))

@@ -28,6 +28,11 @@ def parse(statute: str) -> tuple[str, str, str] | None:
     return code, m.group("num").rstrip(".").lower(), m.group("sub").lower()
 
 
+def _federal(code: str) -> bool:
+    """A parsed code is the U.S. Code (``"18 u.s.c."``)."""
+    return "u.s.c" in code
+
+
 def _family(code: str) -> str:
     """A code's identity, ignoring punctuation and the usual abbreviations' variants."""
     code = re.sub(r"[^a-z0-9]", "", code.lower())
@@ -41,7 +46,7 @@ def offenses_for(book, statute: str, jurisdiction: str | None) -> Mapping[str, O
     if jurisdiction is not None:
         return book.offenses_of("US", jurisdiction)
     given = parse(statute)
-    return book.offenses_of("US") if given is not None and "u.s.c" in given[0] else book.offenses
+    return book.offenses_of("US") if given is not None and _federal(given[0]) else book.offenses
 
 
 def matches(statute: str, jurisdiction: str | None, offenses: Mapping[str, Offense], *,
@@ -51,7 +56,7 @@ def matches(statute: str, jurisdiction: str | None, offenses: Mapping[str, Offen
     if given is None:
         return []
     code, section, sub = given
-    federal = "u.s.c" in code
+    federal = _federal(code)
     found = []
     for off in offenses.values():
         if (off.jurisdiction == "US") != federal or (not federal and jurisdiction and off.jurisdiction != jurisdiction):
@@ -80,7 +85,7 @@ def candidates(statute: str, jurisdiction: str | None, offenses: Mapping[str, Of
     if given is None:
         return []
     return [o for o in offenses.values()
-            if (p := parse(o.statute)) and p[1] == given[1] and (o.jurisdiction == "US") == ("u.s.c" in given[0])]
+            if (p := parse(o.statute)) and p[1] == given[1] and (o.jurisdiction == "US") == _federal(given[0])]
 
 
 _COMMON = {"of", "a", "the", "minor", "child", "children", "pornography", "material", "matter", "involving",

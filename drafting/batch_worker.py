@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .errors import DraftingError, OutputExistsError, SectionMissingError, ValidationErrors
+from .errors import DraftingError, DraftRequired, OutputExistsError, SectionMissingError, ValidationErrors
 
 WRITTEN, SKIPPED, FAILED, NOT_RUN = "written", "skipped", "failed", "not-run"
 NOT_APPLICABLE = "not-applicable"  # the case lacks the section the kind needs
@@ -247,6 +247,9 @@ def error_record(exc: DraftingError) -> dict:
             {"file": e.file, "line": e.line, "col": e.col, "field": e.field, "message": e.message}
             for e in exc.errors[1:]
         ]
+    elif isinstance(exc, DraftRequired):  # each gap where it lies in the rule data
+        record["more"] = [{"file": str(g.file), "line": g.line, "col": None, "field": g.fact, "message": g.describe()}
+                          for g in exc.gaps]
     return record
 
 

@@ -136,11 +136,14 @@ class DraftRequired(DraftingError):
 
     def __init__(self, *, gaps: list, case_file=None) -> None:
         self.gaps = gaps
-        lines = [f"{g.file}:{g.line} {g.describe()}" for g in gaps]
         super().__init__(
             f"not client-ready: {len(gaps)} fact(s) the letter needs are missing or rest only on a secondary "
-            "source; confirm them in the firm's rules folder, or render with --draft:\n  " + "\n  ".join(lines),
+            "source; confirm them in the firm's rules folder, or render with --draft:",
             file=case_file, line=1, field="advisory")
+
+    def render(self) -> str:
+        # One line per gap, never cut by MAX_MESSAGE: the firm needs every one to confirm.
+        return "\n  ".join([super().render(), *(f"{g.file}:{g.line} {g.describe()}" for g in self.gaps)])
 
 
 class TemplateError(DraftingError):

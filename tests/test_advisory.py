@@ -188,6 +188,11 @@ def test_a_letter_the_rule_data_cannot_back_is_refused_with_each_gap(tmp_path):
     assert gaps
     for gap in gaps[:3]:
         assert f"{gap.file}:{gap.line} TX {gap.fact}" in result.output
+    # every gap on a line of its own, none cut short however long the install path
+    head, *listed = result.output.splitlines()
+    count = int(head.split("not client-ready: ")[1].split()[0])
+    assert len(listed) == count and "…" not in result.output
+    assert all(re.fullmatch(r"error:   \S+:\d+ TX \S+ (is missing from|rests only on) .*", line) for line in listed)
     assert not out.exists() or not list(out.iterdir())
     assert "Traceback" not in result.output
 
@@ -335,3 +340,24 @@ def test_a_level_whose_life_term_a_court_may_end_says_so_in_the_table(tmp_path):
         assert f"For {level.duration}" in flat, level.label
     assert "For life unless a court ends it; a petition may be filed after 5 years" in flat
     assert not RESEARCH_NOTE.search(text)
+
+
+def test_a_batch_records_each_gap_of_a_refused_advisory_in_its_manifest(tmp_path):
+    import json
+    import shutil
+
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    shutil.copy(EXAMPLES / "firm.yaml", cases / "firm.yaml")
+    shutil.copy(EXAMPLES / "cases" / "tx-nguyen.yaml", cases / "tx-nguyen.yaml")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["batch", "advisory", str(cases), "--out", str(out), "--jobs", "1"])
+    assert result.exit_code == 1, result.output
+    (case,) = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["cases"]
+    assert case["status"] == "failed" and case["outputs"] == []
+    assert case["error"]["message"].startswith("not client-ready: ")
+    count = int(case["error"]["message"].split()[2])
+    more = case["error"]["more"]
+    assert len(more) == count and all(g["line"] and g["message"].startswith("TX ") for g in more)
+    assert {g["field"] for g in more} >= {"facts.verification", "facts.classification"}
+    assert f"({count} listed in the manifest)" in result.output

@@ -155,8 +155,10 @@ class _BatchDisplay:
             if e.get("line"):
                 where += f":{e['line']}"
             message = e.get("message", "")
-            if e.get("more"):
+            if e.get("more") and all(m.get("file") == e.get("file") for m in e["more"]):
                 message += f" (and {len(e['more'])} more in this file)"
+            elif e.get("more"):  # a draft's gaps lie in the rule files
+                message += f" ({len(e['more'])} listed in the manifest)"
             failures.append((where, e.get("field") or "", message))
         tables = [(title, counts, True)] + ([("failures", failures, False)] if report.failed else [])
         if common._terminal():

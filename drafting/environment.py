@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 
 from .dates import long_date
 from .errors import MissingFieldError
+from .vocabulary import NOT_XML
 
 
 class EmptyValue(Exception):
@@ -34,11 +35,6 @@ class IllegalCharacter(Exception):
         self.value = value
         self.char = char
         super().__init__(f"U+{ord(char):04X}")
-
-
-# XML 1.0 cannot hold C0 controls other than tab, newline and carriage return, nor
-# surrogates or U+FFFE/U+FFFF.
-_NOT_XML = __import__("re").compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 class MissingValue(Exception):
@@ -154,7 +150,7 @@ def _finalize(value: Any) -> Any:
         if isinstance(value, Markup):
             return value
         value = str(value)
-    bad = _NOT_XML.search(value)
+    bad = NOT_XML.search(value)
     if bad:
         raise IllegalCharacter(value, bad.group())
     if "\n" in value or "\t" in value or "\r" in value:

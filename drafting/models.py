@@ -19,12 +19,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Dis
 from .dates import parse_date, parse_instant
 from .errors import shown
 from .jurisdictions import NAMES
-from .vocabulary import Grade, RecipientKind, Stage
-
-# XML 1.0 cannot hold C0 controls other than tab, newline and carriage return, nor
-# surrogates or U+FFFE/U+FFFF: a document carrying them would not open.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
+from .vocabulary import NOT_XML, Grade, RecipientKind, Stage
 
 MAX_TEXT = 10_000  # characters in one field: a long paragraph, never a file pasted in
 
@@ -50,7 +45,7 @@ def _text(value: str) -> str:
         raise ValueError("must not be empty")
     if not _visible(value):
         raise ValueError("has no visible character (only spaces, invisible or formatting characters)")
-    bad = _NOT_XML.search(value)
+    bad = NOT_XML.search(value)
     if bad:
         raise ValueError(
             f"contains the control character U+{ord(bad.group()):04X} at position {bad.start() + 1}, "

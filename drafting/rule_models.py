@@ -24,14 +24,14 @@ from pydantic import (
     model_validator,
 )
 
-from .vocabulary import Grade, RecipientKind
+from .vocabulary import NOT_XML, Grade, RecipientKind
 
 _int_to_str = BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v)
 def _printable(text: str) -> str:
     """No character a Word document cannot hold (it would otherwise be blamed on the template)."""
-    bad = next((c for c in text if (ord(c) < 32 and c not in "\t\n\r") or c in "\ufffe\uffff"), None)
+    bad = NOT_XML.search(text)
     if bad is not None:
-        raise ValueError(f"holds the control character U+{ord(bad):04X}, which a Word document cannot hold")
+        raise ValueError(f"holds the control character U+{ord(bad.group()):04X}, which a Word document cannot hold")
     return text
 
 

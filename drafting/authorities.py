@@ -37,8 +37,16 @@ def split(citation: str) -> tuple[str, ...]:
         for piece in re.split(r",\s*|\s+and\s+", m.group("rest")):
             num = _SECTION_NUMBER.match(piece)
             if num:
-                out.append(f"{code} § {_fold(num.group('num'))}".strip())
+                number = _fold(num.group("num"))
+                sign = "§§" if _RANGE.fullmatch(number) else "§"  # 12.32-12.34 is three sections
+                out.append(f"{code} {sign} {number}".strip())
     return tuple(out)
+
+
+# A range of sections within one chapter (Tex. Penal Code §§ 12.32-12.34, MCL 28.733-28.736),
+# told from a hyphenated section number (Va. Code § 18.2-374.1, N.D.C.C. § 12.1-27.2) by the
+# chapter both ends share.
+_RANGE = re.compile(r"(\d+)\.\d+-\1\.\d+")
 
 
 def _fold(number: str) -> str:

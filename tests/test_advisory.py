@@ -361,3 +361,10 @@ def test_a_batch_records_each_gap_of_a_refused_advisory_in_its_manifest(tmp_path
     assert len(more) == count and all(g["line"] and g["message"].startswith("TX ") for g in more)
     assert {g["field"] for g in more} >= {"facts.verification", "facts.classification"}
     assert f"({count} listed in the manifest)" in result.output
+
+
+def test_a_range_of_sections_is_listed_as_one_with_a_double_section_sign():
+    got = ordered(["Tex. Penal Code §§ 43.26(d), 12.32-12.34", "Va. Code Ann. § 18.2-374.1(B)",
+                   "Mich. Comp. Laws §§ 28.733-28.736", "Ariz. Rev. Stat. § 13-3821(A)"])
+    assert got == ["Ariz. Rev. Stat. § 13-3821", "Mich. Comp. Laws §§ 28.733-28.736",
+                   "Tex. Penal Code §§ 12.32-12.34", "Tex. Penal Code § 43.26", "Va. Code Ann. § 18.2-374.1"]

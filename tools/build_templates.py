@@ -762,6 +762,7 @@ def _advisory_summary(doc):
             "{{ charge.penalty }}",
             "{{ charge.registration }}",
         ],
+        rows_may_split=True,
     )
     table_gap(doc)
     para(doc, "Small Print",

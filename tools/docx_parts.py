@@ -558,13 +558,15 @@ def heading(doc, text: str):
 # ---------------------------------------------------------------------------------------
 
 
-def data_table(doc, columns, loop: str, cells, *, keep_together: bool = False):
+def data_table(doc, columns, loop: str, cells, *, keep_together: bool = False, rows_may_split: bool = False):
     """A bordered table: a header row that repeats on every page, then one row per item.
 
     ``columns``: ``[(heading, width_in_inches), ...]``; ``loop``: the ``for`` clause
     (``"charge in charges"``); ``cells``: the text of each cell of the repeated row.
     Rows: header, ``{%tr for ... %}``, the repeated row, ``{%tr endfor %}``.
-    ``keep_together`` keeps a short table on one page ("Table Text Keep" style).
+    ``keep_together`` keeps a short table on one page ("Table Text Keep" style). A row is
+    never split across pages unless ``rows_may_split``: a row whose cells can run to half a
+    page (the advisory's charges) would otherwise leave the page before it half empty.
     """
     text_style = "Table Text Keep" if keep_together else "Table Text"
     table = doc.add_table(rows=4, cols=len(columns))
@@ -581,7 +583,8 @@ def data_table(doc, columns, loop: str, cells, *, keep_together: bool = False):
     for cell, text in zip(body.cells, cells, strict=False):
         cell.paragraphs[0].style = text_style
         add_runs(cell.paragraphs[0], text)
-    _cant_split(body)
+    if not rows_may_split:
+        _cant_split(body)
     _fixed_widths(table, [w for _, w in columns])
     return table
 

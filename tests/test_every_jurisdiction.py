@@ -68,3 +68,36 @@ def test_a_federal_case_of_a_resident_of_a_client_ready_state_is_client_ready(tm
     letter_text = letter("advisory", case)
     assert "ATTORNEY REVIEW" not in letter_text and "DRAFT" not in letter_text
     assert "Federal: Tier I: registration for 15 years" in letter_text.replace("\n", " ").replace("| [Table Text] ", "")
+
+
+# Facts of the states made client-ready on 2026-12-02, as the statute states them (the section
+# each rests on in brackets), read back from a client-ready letter: a wrong period, frequency
+# or deadline in the rule data fails here, not in a client's hands.
+READ_BACK = [
+    ("VA", "VA", "va-code-18.2-374.1:1-possession", [  # Va. Code §§ 9.1-908, 9.1-910, 9.1-903(B)
+        "Tier I: registration for life unless a court orders removal; a petition may be filed after 15 years",
+        "within three days of release from confinement",
+        "Class 6 felony (1 to 5 years in prison",
+    ]),
+    ("VA", "US", "us-2252a-possession", ["Four times a year at three-month intervals"]),  # § 9.1-904
+    ("ID", "US", "us-2252a-possession", [  # Idaho Code §§ 18-8310(1), 18-8329(1)(d), 18-8311(1)
+        "within 500 feet of a school or daycare property",
+        "a felony punishable by up to 10 years in state prison and a fine of up to $5,000",
+        "within two working days of coming into any county to establish residence",
+    ]),
+    ("PA", "US", "us-2252a-receipt", [  # 42 Pa.C.S. § 9799.14(b)(13), § 9799.15
+        "Pennsylvania: Tier I: registration for 15 years",
+    ]),
+    ("NM", "US", "us-2252a-possession", ["no way to end registration"]),  # NMSA § 29-11A-5 (none)
+]
+
+
+@pytest.mark.parametrize(("state", "jurisdiction", "offense", "phrases"), READ_BACK,
+                         ids=[f"{s}-{j}-{o}" for s, j, o, _ in READ_BACK])
+def test_a_client_ready_state_reads_back_its_statute_facts(tmp_path, state, jurisdiction, offense, phrases):
+    text = CASE.format(code=jurisdiction, stage="convicted", charges=f"[{{offense: {offense}}}]")
+    case = write_case(tmp_path, text + f"advisory: {{state: {state}}}\n")
+    flat = " ".join(letter("advisory", case).replace("| [Table Text] ", "").replace("[Table Text Keep] ", "").split())
+    assert "ATTORNEY REVIEW" not in flat and "DRAFT" not in flat
+    for phrase in phrases:
+        assert phrase in flat, phrase

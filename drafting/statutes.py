@@ -15,17 +15,43 @@ from collections.abc import Mapping
 
 from .rule_models import Offense
 
-_SECTION = re.compile(r"§+\s*(?P<num>[0-9][0-9A-Za-z.\-:]*?)(?P<sub>(\([0-9A-Za-z]+\))*)\s*(?:$|[,;\s])")
+_NUMBER = r"(?P<num>[0-9][0-9A-Za-z.\-:/]*?)(?P<sub>(\([0-9A-Za-z]+\))*)\s*(?:$|[,;\s])"
+_SECTION = re.compile(r"§+\s*" + _NUMBER)
+# The forms that cite without a section sign: "RCW 9.68A.070", "720 ILCS 5/11-20.1",
+# "N.J.S.A. 2C:24-4(b)(5)(b)", "18 U.S.C. 2252A": the code's name ends in a letter, a point
+# or a bracket, and the section number follows it.
+_UNSIGNED = re.compile(r"^(?P<code>.*?[A-Za-z.)])\s+" + _NUMBER)
 
 
 @functools.lru_cache(maxsize=4096)  # every offense's statute is parsed for every free-form charge
 def parse(statute: str) -> tuple[str, str, str] | None:
     """``(code, section, subsections)``: ``("18 U.S.C.", "2252a", "(a)(5)(b)")``."""
     m = _SECTION.search(statute + " ")
-    if m is None:
-        return None
-    code = re.sub(r"\s+", " ", statute[: m.start()]).strip().lower()
-    return code, m.group("num").rstrip(".").lower(), m.group("sub").lower()
+    if m is not None:
+        code = statute[: m.start()]
+    else:
+        m = _UNSIGNED.search(statute.strip() + " ")
+        if m is None:
+            return None
+        code = m.group("code")
+    return re.sub(r"\s+", " ", code).strip().lower(), m.group("num").rstrip(".").lower(), m.group("sub").lower()
+
+
+@functools.lru_cache(maxsize=4096)
+def sections(statute: str) -> tuple[tuple[str, str, str], ...]:
+    """Every section a statute names, each as ``parse`` gives it: ``"Conn. Gen. Stat. §§
+    53a-196d, 53a-196e"`` is two (an offense record may cover several sections)."""
+    first = parse(statute)
+    if first is None:
+        return ()
+    out = [first]
+    m = re.search(r"§§\s*", statute)
+    if m is not None:
+        for piece in re.split(r",\s*|\s+and\s+|\s+or\s+", statute[m.end():])[1:]:
+            more = re.match(_NUMBER, piece.strip() + " ")
+            if more is not None and more.group("num")[0].isdigit():
+                out.append((first[0], more.group("num").rstrip(".").lower(), more.group("sub").lower()))
+    return tuple(out)
 
 
 def _federal(code: str) -> bool:
@@ -61,8 +87,8 @@ def matches(statute: str, jurisdiction: str | None, offenses: Mapping[str, Offen
     for off in offenses.values():
         if (off.jurisdiction == "US") != federal or (not federal and jurisdiction and off.jurisdiction != jurisdiction):
             continue
-        theirs = parse(off.statute)
-        if theirs is None or theirs[1] != section:
+        theirs = next((t for t in sections(off.statute) if t[1] == section), None)
+        if theirs is None:
             continue
         if federal and theirs[0].split()[0] != code.split()[0]:
             continue  # another title of the U.S. Code
@@ -85,7 +111,7 @@ def candidates(statute: str, jurisdiction: str | None, offenses: Mapping[str, Of
     if given is None:
         return []
     return [o for o in offenses.values()
-            if (p := parse(o.statute)) and p[1] == given[1] and (o.jurisdiction == "US") == _federal(given[0])]
+            if any(p[1] == given[1] for p in sections(o.statute)) and (o.jurisdiction == "US") == _federal(given[0])]
 
 
 _COMMON = {"of", "a", "the", "minor", "child", "children", "pornography", "material", "matter", "involving",

@@ -368,3 +368,27 @@ def test_a_range_of_sections_is_listed_as_one_with_a_double_section_sign():
                    "Mich. Comp. Laws §§ 28.733-28.736", "Ariz. Rev. Stat. § 13-3821(A)"])
     assert got == ["Ariz. Rev. Stat. § 13-3821", "Mich. Comp. Laws §§ 28.733-28.736",
                    "Tex. Penal Code §§ 12.32-12.34", "Tex. Penal Code § 43.26", "Va. Code Ann. § 18.2-374.1"]
+
+
+@pytest.mark.parametrize(("statute", "code", "expected"), [
+    ("18 U.S.C. 2252A(a)(5)(B)", None, "us-2252a-possession"),  # the section sign left out
+    ("RCW 9.68A.070", "WA", "wa-rcw-9.68a.070-possession"),  # Washington's own form
+    ("720 ILCS 5/11-20.1", "IL", "il-ilcs-11-20.1-child-pornography"),
+    ("N.J.S.A. 2C:24-4(b)(5)(b)", "NJ", "nj-njsa-2c-24-4-possession"),
+    ("Cal. Penal Code 311.11(a)", "CA", "ca-pc-311.11-possession"),
+    ("possession of images", "CA", None),
+])
+def test_a_free_form_statute_is_matched_in_the_forms_each_state_cites(statute, code, expected):
+    from drafting.statutes import matches, offenses_for
+
+    book = load_rules()
+    found = matches(statute, code, offenses_for(book, statute, code))
+    assert [o.id for o in found] == ([expected] if expected else [])
+
+
+def test_a_free_form_statute_matches_any_section_an_offense_record_lists():
+    from drafting.statutes import matches, offenses_for
+
+    book = load_rules()
+    statute = "Conn. Gen. Stat. § 53a-196f"  # the record: "Conn. Gen. Stat. §§ 53a-196d, 53a-196e, 53a-196f"
+    assert [o.id for o in matches(statute, "CT", offenses_for(book, statute, "CT"))] == ["ct-cgs-53a-196d-possession"]

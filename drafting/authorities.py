@@ -20,6 +20,10 @@ _CFR = re.compile(r"^(\d+)\s+C\.F\.R\.(?:\s+Part)?")
 _CASE = re.compile(r"\bv\.\s|^In re\b|^People\b|^State\b")
 _CONSTITUTION = re.compile(r"Const\.|Amendment", re.IGNORECASE)
 _STATE_RULE = re.compile(r"Code Regs\.|Admin\. Code|Admin\. R\.|\bC\.C\.R\.|\bN\.A\.C\.|Regs\.", re.IGNORECASE)
+# A range of sections within one chapter (Tex. Penal Code §§ 12.32-12.34, MCL 28.733-28.736),
+# told from a hyphenated section number (Va. Code § 18.2-374.1, N.D.C.C. § 12.1-27.2) by the
+# chapter both ends share.
+_RANGE = re.compile(r"(\d+)\.\d+-\1\.\d+")
 
 
 @functools.lru_cache(maxsize=4096)  # the rule data repeats its citations in every letter
@@ -42,11 +46,6 @@ def split(citation: str) -> tuple[str, ...]:
                 out.append(f"{code} {sign} {number}".strip())
     return tuple(out)
 
-
-# A range of sections within one chapter (Tex. Penal Code §§ 12.32-12.34, MCL 28.733-28.736),
-# told from a hyphenated section number (Va. Code § 18.2-374.1, N.D.C.C. § 12.1-27.2) by the
-# chapter both ends share.
-_RANGE = re.compile(r"(\d+)\.\d+-\1\.\d+")
 
 
 def _fold(number: str) -> str:

@@ -94,10 +94,6 @@ def render(
                 _err(f"warning: {warning}")
 
 
-
-
-
-
 @app.command()
 @boundary
 def context(

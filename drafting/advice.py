@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .authorities import ordered
+from .authorities import code_of, mentioned, ordered, split
 from .environment import Record, record
 from .jurisdictions import name_of
 from .rule_models import FACT_TITLES, Absent, Fact, Jurisdiction, Level, Offense
@@ -87,6 +87,7 @@ class Composer:
         self.convicted = stage == "convicted"
         self.advice = Advice(show_federal=matter_code == "US", show_state=self.state is not None)
         self.citations: list[str] = []
+        self._home: dict[str, tuple[str, ...]] = {}
 
     # -- facts ------------------------------------------------------------------------
     def review(self, code: str, value: Any, *path: Any, note: str = "") -> str | None:
@@ -121,17 +122,32 @@ class Composer:
         elif label is None:
             label = FACT_TITLES.get(name)
         if isinstance(value, Fact):
+            self.mentions(f"{label or ''}. {value.text}", value.citation, juris)
             return _paragraph(label, value.text, value.citation, review)
         return _paragraph(label, "", None, review)
 
     def plain(self, label: str | None, text: str, citation: str | None = None) -> Record:
         if citation:
             self.citations.append(citation)
+        self.mentions(text, citation or "")
         return _paragraph(label, text, citation, None)
+
+    def mentions(self, text: str, citation: str, juris: Jurisdiction | None = None) -> None:
+        """A section the text names in passing is an authority the letter cites too."""
+        if "\u00a7" in text or "art." in text:
+            self.citations.extend(mentioned(text, citation, self._codes(juris) if juris else ()))
+
+    def _codes(self, juris: Jurisdiction) -> tuple[str, ...]:
+        """The codes ``juris`` cites its offenses in: "Penal Code" in a Texas fact is "Tex. Penal Code"."""
+        if juris.code not in self._home:
+            self._home[juris.code] = tuple(dict.fromkeys(
+                c for o in juris.offenses for c in map(code_of, split(o.statute)) if c))
+        return self._home[juris.code]
 
     # -- tiers and levels ------------------------------------------------------------
     def level_cell(self, juris: Jurisdiction, level: Level) -> str:
         review = self.review(juris.code, level, "levels", juris.levels.index(level))
+        self.mentions(f"{level.label}. {level.duration}. {level.verification}", level.citation, juris)
         cell = f"{level.label}: registration {_duration(level)}; verification {level.verification}"
         return cell + (f" {review}" if review else "")
 
@@ -139,6 +155,7 @@ class Composer:
         rows = []
         for i, level in enumerate(juris.levels):
             review = self.review(juris.code, level, "levels", i)
+            self.mentions(f"{level.label}. {level.duration}. {level.verification}", level.citation, juris)
             rows.append(record("level", label=level.label, duration=_capital(_duration(level)),
                                verification=_capital(level.verification) + (f" {review}" if review else "")))
         return rows

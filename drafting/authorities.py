@@ -1,8 +1,10 @@
 """The "Authorities relied on" list: every authority a letter cites, once, in legal order.
 
 Citations in the rule data may hold several authorities ("34 U.S.C. §§ 20915, 20918;
-28 C.F.R. § 72.7"); they are split into one authority per section, subsections folded
-into their section, and sorted: constitution, U.S. Code (by title, then section), C.F.R.,
+28 C.F.R. § 72.7", "Tex. Code Crim. Proc. arts. 62.101(a), 62.058", "RCW 9A.44.130(1),
+9A.44.140"); they are split into one authority per section, subsections folded into their
+section. A section a fact's text names in passing ("as defined in 34 U.S.C. § 21503(f)")
+is an authority too (``mentioned``). The list is sorted: constitution, U.S. Code (by title, then section), C.F.R.,
 federal rules, state codes (by state, then code, then section), state regulations, then
 cases.
 """
@@ -13,39 +15,104 @@ import functools
 import re
 from typing import Iterable
 
-_SECTIONS = re.compile(r"^(?P<code>.*?)\s*§§?\s*(?P<rest>.+)$")
-_SECTION_NUMBER = re.compile(r"^\s*(?P<num>[0-9][0-9A-Za-z.\-:]*)")
+# An authority: its code, the sign ("§", "§§", "art.", "arts.", or none: "RCW 9A.44.130",
+# "720 ILCS 5/11-20.1", "N.J.S.A. 2C:7-2", "28 C.F.R. Part 72") and the sections after it.
+_SIGNED = re.compile(r"^(?P<code>.*?)\s*(?P<sign>§§?|\barts?\.)\s*(?P<rest>[0-9].*)$")
+_UNSIGNED = re.compile(r"^(?P<code>(?:\d+\s+)?[A-Z][A-Za-z.']*(?:\s+[A-Z][A-Za-z.']*)*)(?P<sign>)\s+(?P<rest>[0-9].*)$")
+_SECTION_NUMBER = re.compile(r"^\s*(?P<num>[0-9][0-9A-Za-z.\-:/]*)")
 _USC = re.compile(r"^(\d+)\s+U\.S\.C\.$")
 _CFR = re.compile(r"^(\d+)\s+C\.F\.R\.(?:\s+Part)?")
-_CASE = re.compile(r"\bv\.\s|^In re\b|^People\b|^State\b")
+_CASE = re.compile(r"\bv\.\s|^In re\b|^Matter of\b|^People\b|^State\b")
 _CONSTITUTION = re.compile(r"Const\.|Amendment", re.IGNORECASE)
-_STATE_RULE = re.compile(r"Code Regs\.|Admin\. Code|Admin\. R\.|\bC\.C\.R\.|\bN\.A\.C\.|Regs\.", re.IGNORECASE)
-# A range of sections within one chapter (Tex. Penal Code §§ 12.32-12.34, MCL 28.733-28.736),
-# told from a hyphenated section number (Va. Code § 18.2-374.1, N.D.C.C. § 12.1-27.2) by the
-# chapter both ends share.
-_RANGE = re.compile(r"(\d+)\.\d+-\1\.\d+")
+_STATE_RULE = re.compile(r"Code Regs\.|Admin\. Code|Admin\. R\.|\bC\.C\.R\.|\bN\.A\.C\.|Regs\.|\bCMR\b",
+                         re.IGNORECASE)
+# A range of sections within one chapter (Tex. Penal Code §§ 12.32-12.34, MCL 28.733-28.736,
+# M.G.L. c. 6, §§ 178C-178Q), told from a hyphenated section number (Va. Code § 18.2-374.1,
+# N.D.C.C. § 12.1-27.2) by the chapter both ends share.
+_RANGE = re.compile(r"(\d+)(?:\.\d+|[A-Z]+)-\1(?:\.\d+|[A-Z]+)")
+_PLURAL = {"§": "§§", "art.": "arts.", "": ""}
+
+
+def _parts(authority: str) -> re.Match | None:
+    """The code, sign and sections of one authority (None: a case, or no section number)."""
+    if _CASE.search(authority):
+        return None
+    return _SIGNED.match(authority) or _UNSIGNED.match(authority)
+
+
+def _pieces(citation: str) -> list[str]:
+    """``citation`` cut at each ";" outside brackets."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(citation):
+        depth += (ch == "(") - (ch == ")")
+        if ch == ";" and depth <= 0:
+            out.append(citation[start:i])
+            start = i + 1
+    out.append(citation[start:])
+    return [p.strip() for p in out if p.strip()]
 
 
 @functools.lru_cache(maxsize=4096)  # the rule data repeats its citations in every letter
 def split(citation: str) -> tuple[str, ...]:
     """``"34 U.S.C. §§ 20915(a), 20918; 28 C.F.R. Part 72"`` -> one authority per section."""
     out: list[str] = []
-    for part in (p.strip() for p in citation.split(";")):
-        if not part:
-            continue
-        m = _SECTIONS.match(part)
-        if m is None or _CASE.search(part):
+    last = ""  # "Fla. Stat. § 775.21(2); § 943.0435(1)": a part without a code is in the one before
+    for part in _pieces(citation):
+        m = _parts(part)
+        if m is None:
             out.append(part)
             continue
-        code = m.group("code").strip()
+        code, sign = m.group("code").strip() or last, m.group("sign")
+        sign = "art." if sign.startswith("art") else sign[:1]  # one section each: "§", "art." or none
+        last = code
         for piece in re.split(r",\s*|\s+and\s+", m.group("rest")):
             num = _SECTION_NUMBER.match(piece)
             if num:
                 number = _fold(num.group("num"))
-                sign = "§§" if _RANGE.fullmatch(number) else "§"  # 12.32-12.34 is three sections
-                out.append(f"{code} {sign} {number}".strip())
+                shown = _PLURAL[sign] if _RANGE.fullmatch(number) else sign  # 12.32-12.34 is three sections
+                out.append(f"{code} {shown} {number}".replace("  ", " ").strip())
     return tuple(out)
 
+
+# A section a sentence names in passing ("a sex offender as defined in 34 U.S.C. § 21503(f)",
+# "a felony conviction under § 311.1"): the code written before the sign, else the code of the
+# section named before it in the same sentence ("18 U.S.C. § 2251, § 2251A or § 2252"), else
+# the code of the fact's own citation.
+_NUM = r"[0-9](?:[0-9A-Za-z.\-:]*[0-9A-Za-z])?(?:\([0-9A-Za-z]+\))*"  # never the full stop after it
+_MENTION = re.compile(r"(?:§§?|\barts?\.)\s*" + _NUM + r"(?:(?:,\s*|,?\s+(?:and|or)\s+)" + _NUM + r")*")
+_CODE_BEFORE = re.compile(r"(?:\b\d+\s+U\.S\.C\.|\b\d+\s+C\.F\.R\.|O\.C\.G\.A\.|NMSA 1978,|"
+                          r"\b(?:[A-Z][A-Za-z]*\.?\s+){0,3}(?:Code|Law|Stat\.(?:\s+Ann\.)?|Rev\.\s+Stat\.))\s*$")
+_NEW_SENTENCE = re.compile(r"[.;:]\s+[A-Z(]")
+
+
+def code_of(authority: str) -> str:
+    """``"Cal. Penal Code § 290"`` -> ``"Cal. Penal Code"`` (empty for a case)."""
+    m = _parts(authority)
+    return m.group("code").strip() if m is not None else ""
+
+
+@functools.lru_cache(maxsize=4096)
+def mentioned(text: str, citation: str = "", codes: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The sections ``text`` names in passing, each as ``split`` gives it. A code the
+    sentence shortens ("Penal Code") is the one of ``citation`` or ``codes`` (the
+    jurisdiction's) it ends; a section named without a code is in ``citation``'s code."""
+    known = [c for c in dict.fromkeys([code_of(a) for a in split(citation)] + list(codes)) if c]
+    own = known[0] if known else ""
+    out: list[str] = []
+    code, end = "", 0
+    for m in _MENTION.finditer(text):
+        before = text[end:m.start()]
+        named = _CODE_BEFORE.search(before)
+        if named is not None:
+            code = named.group(0).strip()
+            code = next((k for k in known if k.lower() == code.lower() or k.lower().endswith(" " + code.lower())),
+                        code)
+        elif not code or _NEW_SENTENCE.search(before):
+            code = own
+        end = m.end()
+        if code:
+            out.extend(split(f"{code} {m.group(0)}"))
+    return tuple(out)
 
 
 def _fold(number: str) -> str:
@@ -70,7 +137,7 @@ def _number_key(number: str) -> tuple:
 def _key(authority: str) -> tuple:
     if _CONSTITUTION.search(authority) and "§" not in authority:
         return (0, authority)
-    m = _SECTIONS.match(authority)
+    m = _parts(authority)
     code = m.group("code").strip() if m else authority
     num = _number_key(m.group("rest")) if m else ()
     usc = _USC.match(code)

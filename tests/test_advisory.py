@@ -273,6 +273,34 @@ def test_ordered_sorts_codes_and_folds_subsections():
                    "In re Taylor, 60 Cal. 4th 1019 (2015)"]
 
 
+def test_every_form_of_citation_is_one_authority_per_section():
+    """Texas articles, codes cited without "§" (RCW, ILCS, N.J.S.A.), a part that omits its
+    code after ";", a range: each section once, subsections folded, as "§" citations are."""
+    from drafting.authorities import split
+    assert split("Tex. Code Crim. Proc. arts. 62.101(a), 62.058, 62.102(b)") == (
+        "Tex. Code Crim. Proc. art. 62.101", "Tex. Code Crim. Proc. art. 62.058", "Tex. Code Crim. Proc. art. 62.102")
+    assert split("RCW 9.68A.070(1)(b), 9A.20.021(1)(b)") == ("RCW 9.68A.070", "RCW 9A.20.021")
+    assert split("730 ILCS 150/6, 150/7; N.J.S.A. 2C:7-2(a)(3), (e)") == (
+        "730 ILCS 150/6", "730 ILCS 150/7", "N.J.S.A. 2C:7-2")
+    assert split("Fla. Stat. § 775.21(2)(k), (n); § 943.0435(1)(f), (2)") == ("Fla. Stat. § 775.21", "Fla. Stat. § 943.0435")
+    assert split("M.G.L. c. 6, §§ 178C-178Q") == ("M.G.L. c. 6, §§ 178C-178Q",)
+    assert ordered(["Tex. Code Crim. Proc. art. 62.101(a)", "Tex. Code Crim. Proc. art. 62.101(a)(2)",
+                    "Tex. Code Crim. Proc. art. 62.0551", "Matter of R-A-M- (BIA)", "34 U.S.C. § 20913"]) == [
+        "34 U.S.C. § 20913", "Tex. Code Crim. Proc. art. 62.0551", "Tex. Code Crim. Proc. art. 62.101",
+        "Matter of R-A-M- (BIA)"]
+
+
+def test_a_section_a_fact_names_in_passing_is_cited_in_the_code_the_sentence_means():
+    from drafting.authorities import mentioned
+    assert mentioned("a sex offender as defined in 34 U.S.C. § 21503(f) who", "22 U.S.C. § 212b(b)") == (
+        "34 U.S.C. § 21503",)
+    assert mentioned("under 18 U.S.C. § 2251, § 2251A or § 2252", "18 U.S.C. § 3583(k)") == (
+        "18 U.S.C. § 2251", "18 U.S.C. § 2251A", "18 U.S.C. § 2252")
+    # a shortened code is the jurisdiction's; a bare section after a full stop is the fact's code
+    assert mentioned("under Penal Code § 43.26. Then art. 62.402(b) applies", "Tex. Code Crim. Proc. art. 62.101",
+                     ("Tex. Penal Code",)) == ("Tex. Penal Code § 43.26", "Tex. Code Crim. Proc. art. 62.402")
+
+
 def test_the_federal_new_york_example_is_client_ready():
     (text,) = letters("advisory", EXAMPLES / "cases" / "us-rivera.yaml").values()
     assert not RESEARCH_NOTE.search(text)

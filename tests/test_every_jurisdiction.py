@@ -4,6 +4,8 @@ and the facts the letter states are the rule data's, read back from the letter."
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from drafting.advice import residence_gaps
@@ -38,6 +40,32 @@ def test_a_draft_renders_for_every_jurisdiction_and_states_its_facts(tmp_path, c
             assert fact.text.split(". ")[0][:60] in text, (code, name)
     for level in j.levels:
         assert level.label in text
+
+
+# A section the letter names: "§ 290.005", "§§ 15-20A-24 and 15-20A-25", "art. 62.101", and each
+# further number of a list ("18 U.S.C. § 2251, § 2251A or § 2252" names three).
+_NAMED = re.compile(r"(?:§§?|\barts?\.)\s*([0-9][0-9A-Za-z.\-:]*)((?:\([0-9A-Za-z]+\))*"
+                    r"(?:(?:,\s*|,?\s+(?:and|or)\s+)[0-9][0-9A-Za-z.\-:]*(?:\([0-9A-Za-z]+\))*)*)")
+
+
+def unlisted_sections(text: str) -> list[str]:
+    """Sections the letter's body names that its "Authorities relied on" does not list."""
+    start = text.index("Authorities relied on")
+    body, listed = text[:start], "\n".join(line for line in text[start:].splitlines() if line.startswith("[Authority]"))
+    named = set()
+    for m in _NAMED.finditer(body):
+        named.add(m.group(1).rstrip(".:-"))
+        named.update(n.rstrip(".:-") for n in re.findall(r"(?:,\s*|\s(?:and|or)\s+)([0-9][0-9A-Za-z.\-:]*)", m.group(2)))
+    return sorted(n for n in named if not re.search(r"(?<![0-9A-Za-z.])" + re.escape(n) + r"(?![0-9A-Za-z.])", listed))
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_every_section_the_letter_names_is_among_its_authorities(tmp_path, code):
+    """Issue 13: "Authorities relied on" is every authority the letter cites, the sections a
+    fact names in passing included (34 U.S.C. § 21503(f) in the passport paragraph)."""
+    for stage in ("charged", "convicted"):
+        text = letter("advisory", _case(tmp_path / stage, code, stage), draft=True)
+        assert unlisted_sections(text) == [], (code, stage)
 
 
 @pytest.mark.parametrize("code", [c for c in CODES if not residence_gaps(BOOK, c)])

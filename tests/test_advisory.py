@@ -16,7 +16,7 @@ from drafting.cli import app
 from drafting.errors import DraftRequired
 from drafting.render import Renderer
 from drafting.rules import load_rules
-from helpers import EXAMPLES, letter, letters, write_case
+from helpers import EXAMPLES, draft_state, letter, letters, write_case
 
 CASE = """\
 date: 2026-11-28
@@ -179,26 +179,28 @@ def test_every_facts_citation_is_in_the_letter_next_to_it(tmp_path):
 
 
 def test_a_letter_the_rule_data_cannot_back_is_refused_with_each_gap(tmp_path):
-    case = make(tmp_path, ["{offense: tx-pc-43.26-possession}"], jurisdiction="TX", state="TX")
+    code, offense, _ = draft_state()
+    case = make(tmp_path, [f"{{offense: {offense}}}"], jurisdiction=code, state=code)
     out = tmp_path / "out"
     result = CliRunner().invoke(app, ["render", "advisory", str(case), "--out", str(out)])
     assert result.exit_code == 1
     assert "not client-ready" in result.output and "--draft" in result.output
-    gaps = load_rules().gaps("TX")
+    gaps = load_rules().gaps(code)
     assert gaps
     for gap in gaps[:3]:
-        assert f"{gap.file}:{gap.line} TX {gap.fact}" in result.output
+        assert f"{gap.file}:{gap.line} {code} {gap.fact}" in result.output
     # every gap on a line of its own, none cut short however long the install path
     head, *listed = result.output.splitlines()
     count = int(head.split("not client-ready: ")[1].split()[0])
     assert len(listed) == count and "…" not in result.output
-    assert all(re.fullmatch(r"error:   \S+:\d+ TX \S+ (is missing from|rests only on) .*", line) for line in listed)
+    assert all(re.fullmatch(rf"error:   \S+:\d+ {code} \S+ (is missing from|rests only on) .*", line) for line in listed)
     assert not out.exists() or not list(out.iterdir())
     assert "Traceback" not in result.output
 
 
 def test_a_draft_says_so_in_every_header_and_marks_each_gap(tmp_path):
-    case = make(tmp_path, ["{offense: tx-pc-43.26-possession}"], jurisdiction="TX", state="TX")
+    code, offense, _ = draft_state()
+    case = make(tmp_path, [f"{{offense: {offense}}}"], jurisdiction=code, state=code)
     (doc,) = Renderer(draft=True).documents("advisory", case, out_dir=tmp_path / "out")
     with zipfile.ZipFile(__import__("io").BytesIO(doc.data)) as z:
         headers = [n for n in z.namelist() if re.match(r"word/header\d+\.xml", n)]
@@ -206,7 +208,7 @@ def test_a_draft_says_so_in_every_header_and_marks_each_gap(tmp_path):
         for name in headers:
             assert "DRAFT \u2014 FOR ATTORNEY REVIEW" in z.read(name).decode("utf-8"), name
     text = letter("advisory", case, draft=True)
-    assert text.count("[ATTORNEY REVIEW:") >= len(load_rules().gaps("TX"))
+    assert text.count("[ATTORNEY REVIEW:") >= len(load_rules().gaps(code))
 
 
 def test_a_client_ready_letter_has_no_research_notes_and_no_draft_banner(tmp_path):
@@ -372,12 +374,10 @@ def test_a_level_whose_life_term_a_court_may_end_says_so_in_the_table(tmp_path):
 
 def test_a_batch_records_each_gap_of_a_refused_advisory_in_its_manifest(tmp_path):
     import json
-    import shutil
 
+    code, offense, facts = draft_state()
     cases = tmp_path / "cases"
-    cases.mkdir()
-    shutil.copy(EXAMPLES / "firm.yaml", cases / "firm.yaml")
-    shutil.copy(EXAMPLES / "cases" / "tx-nguyen.yaml", cases / "tx-nguyen.yaml")
+    make(cases, [f"{{offense: {offense}}}"], jurisdiction=code, state=code)
     out = tmp_path / "out"
     result = CliRunner().invoke(app, ["batch", "advisory", str(cases), "--out", str(out), "--jobs", "1"])
     assert result.exit_code == 1, result.output
@@ -386,8 +386,8 @@ def test_a_batch_records_each_gap_of_a_refused_advisory_in_its_manifest(tmp_path
     assert case["error"]["message"].startswith("not client-ready: ")
     count = int(case["error"]["message"].split()[2])
     more = case["error"]["more"]
-    assert len(more) == count and all(g["line"] and g["message"].startswith("TX ") for g in more)
-    assert {g["field"] for g in more} >= {"facts.verification", "facts.classification"}
+    assert len(more) == count and all(g["line"] and g["message"].startswith(f"{code} ") for g in more)
+    assert {g["field"] for g in more} >= set(facts)
     assert f"({count} listed in the manifest)" in result.output
 
 

@@ -14,6 +14,7 @@ from drafting.errors import RuleDataError, UnknownIdError
 from drafting.jurisdictions import NAMES
 from drafting.rule_models import REQUIRED_FACTS, Absent, Fact, Jurisdiction, PreservationItem
 from drafting.rules import DATA_DIR, RuleBook, load_rules
+from helpers import draft_state
 
 VERIFIED = date(2026, 11, 28)
 STATES_AND_DC = [c for c in NAMES if c not in ("US", "PR", "GU", "VI", "AS", "MP")]
@@ -55,11 +56,12 @@ def test_each_jurisdiction_carries_every_fact_or_says_it_is_absent(book, code):
 
 
 def test_a_gap_names_the_jurisdiction_the_fact_and_the_rule_file_line(book):
-    gaps = book.gaps("TX")
-    assert gaps, "Texas has facts read only in summaries"
+    code, _, _ = draft_state()
+    gaps = book.gaps(code)
+    assert gaps
     for gap in gaps:
-        assert gap.file == DATA_DIR / "registration" / "tx.yaml" and gap.line > 1
-        assert gap.describe().startswith("TX ") and gap.reason in ("missing", "secondary")
+        assert gap.file == DATA_DIR / "registration" / f"{code.lower()}.yaml" and gap.line > 1
+        assert gap.describe().startswith(f"{code} ") and gap.reason in ("missing", "secondary")
         line = gap.file.read_text(encoding="utf-8").splitlines()[gap.line - 1]
         key = gap.fact.split(".")[-1].split("[")[0]
         assert key in line or line.strip().startswith(("- id", "id:")), (gap, line)
@@ -212,14 +214,16 @@ facts:
 
 
 def test_a_firm_attorney_confirms_a_fact_for_the_firms_letters(tmp_path):
-    write(tmp_path / "registration" / "tx.yaml", CONFIRM.format(attorney="mharper"))
+    code, _, facts = draft_state()  # a fact the bundled data holds only from a summary
+    name = facts[0].split(".")[1]
+    patch = CONFIRM.format(attorney="mharper").replace("code: TX", f"code: {code}").replace("public_registry:", f"{name}:")
+    write(tmp_path / "registration" / f"{code.lower()}.yaml", patch)
     book = load_rules(tmp_path, attorneys=("mharper", "jvale"))
-    fact = book.jurisdiction("TX").facts.public_registry
+    fact = getattr(book.jurisdiction(code).facts, name)
     assert fact.basis == "statute" and fact.verified_by == "mharper"
-    assert "facts.public_registry" not in {g.fact for g in book.gaps("TX")}
-    assert "facts.public_registry" in {g.fact for g in load_rules().gaps("TX")}  # the bundled data is untouched
-    gap_lines = {g.fact: g for g in book.gaps("TX")}
-    assert all(g.file.name == "tx.yaml" for g in gap_lines.values())
+    assert f"facts.{name}" not in {g.fact for g in book.gaps(code)}
+    assert f"facts.{name}" in {g.fact for g in load_rules().gaps(code)}  # the bundled data is untouched
+    assert all(g.file.name == f"{code.lower()}.yaml" for g in book.gaps(code))
 
 
 @pytest.mark.parametrize("attorney", ["nobody", "null"])

@@ -30,6 +30,7 @@ _STATE_RULE = re.compile(r"Code Regs\.|Admin\. Code|Admin\. R\.|\bC\.C\.R\.|\bN\
 # M.G.L. c. 6, §§ 178C-178Q), told from a hyphenated section number (Va. Code § 18.2-374.1,
 # N.D.C.C. § 12.1-27.2) by the chapter both ends share.
 _RANGE = re.compile(r"(\d+)(?:\.\d+|[A-Z]+)-\1(?:\.\d+|[A-Z]+)")
+_BARE_SECTION = re.compile(r"^[0-9][0-9A-Za-z.\-:/]*(?:\(|,|$)")  # "943.04354(3)", not "28 C.F.R. § 72.7"
 _PLURAL = {"§": "§§", "art.": "arts.", "": ""}
 
 
@@ -56,15 +57,17 @@ def _pieces(citation: str) -> list[str]:
 def split(citation: str) -> tuple[str, ...]:
     """``"34 U.S.C. §§ 20915(a), 20918; 28 C.F.R. Part 72"`` -> one authority per section."""
     out: list[str] = []
-    last = ""  # "Fla. Stat. § 775.21(2); § 943.0435(1)": a part without a code is in the one before
-    for part in _pieces(citation):
+    last, last_sign = "", "§"  # "Fla. Stat. § 775.21(2); § 943.0435(1)" or "...; 943.0435(1)": a part
+    for part in _pieces(citation):  # without a code is in the code before it
+        if last and _BARE_SECTION.match(part):
+            part = f"{last} {last_sign} {part}"
         m = _parts(part)
         if m is None:
             out.append(part)
             continue
         code, sign = m.group("code").strip() or last, m.group("sign")
         sign = "art." if sign.startswith("art") else sign[:1]  # one section each: "§", "art." or none
-        last = code
+        last, last_sign = code, sign or ""
         for piece in re.split(r",\s*|\s+and\s+", m.group("rest")):
             num = _SECTION_NUMBER.match(piece)
             if num:
@@ -85,6 +88,7 @@ _CODE_BEFORE = re.compile(r"(?:\b\d+\s+U\.S\.C\.|\b\d+\s+C\.F\.R\.|O\.C\.G\.A\.|
 _NEW_SENTENCE = re.compile(r"[.;:]\s+[A-Z(]")
 
 
+@functools.lru_cache(maxsize=4096)
 def code_of(authority: str) -> str:
     """``"Cal. Penal Code § 290"`` -> ``"Cal. Penal Code"`` (empty for a case)."""
     m = _parts(authority)

@@ -285,6 +285,8 @@ def test_every_form_of_citation_is_one_authority_per_section():
     assert split("730 ILCS 150/6, 150/7; N.J.S.A. 2C:7-2(a)(3), (e)") == (
         "730 ILCS 150/6", "730 ILCS 150/7", "N.J.S.A. 2C:7-2")
     assert split("Fla. Stat. § 775.21(2)(k), (n); § 943.0435(1)(f), (2)") == ("Fla. Stat. § 775.21", "Fla. Stat. § 943.0435")
+    assert split("Fla. Stat. §§ 775.21(6)(k)2., (7)(c); 943.04354(3)") == ("Fla. Stat. § 775.21", "Fla. Stat. § 943.04354")
+    assert split("34 U.S.C. § 20913; 28 C.F.R. § 72.7") == ("34 U.S.C. § 20913", "28 C.F.R. § 72.7")
     assert split("M.G.L. c. 6, §§ 178C-178Q") == ("M.G.L. c. 6, §§ 178C-178Q",)
     assert ordered(["Tex. Code Crim. Proc. art. 62.101(a)", "Tex. Code Crim. Proc. art. 62.101(a)(2)",
                     "Tex. Code Crim. Proc. art. 62.0551", "Matter of R-A-M- (BIA)", "34 U.S.C. § 20913"]) == [

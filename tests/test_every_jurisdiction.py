@@ -66,6 +66,8 @@ def test_every_section_the_letter_names_is_among_its_authorities(tmp_path, code)
     for stage in ("charged", "convicted"):
         text = letter("advisory", _case(tmp_path / stage, code, stage), draft=True)
         assert unlisted_sections(text) == [], (code, stage)
+        # each authority names its code: never a bare "943.04354(3)"
+        assert not re.findall(r"^\[Authority\] [0-9][0-9A-Za-z.\-:]*(?:\(|$)", text, re.M), (code, stage)
 
 
 @pytest.mark.parametrize("code", [c for c in CODES if not residence_gaps(BOOK, c)])

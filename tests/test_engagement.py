@@ -277,3 +277,18 @@ def test_layout_page_number_once_the_court_with_the_and_the_cost_list_once(tmp_p
     assert text.count("{PAGE}") == 2  # the two footers, "Page X of Y"
     assert "represent you in the 351st District Court, Case No. X-1" in text
     assert text.count("forensic examiner") == 1
+
+
+@pytest.mark.parametrize("stage,extra,shown", [
+    ("charged", "", "Charged case"),
+    ("convicted", "", "Post-conviction"),
+    ("charged", ", court: Example Superior Court", "Example Superior Court"),
+    ("investigation", ", court: Example Superior Court", "Pre-charge investigation"),
+])
+def test_the_re_line_without_a_case_number_says_the_stage_or_court_not_a_note_to_the_office(
+        tmp_path, stage, extra, shown):
+    """It said "Case number to be confirmed": a note to the office, printed to the client."""
+    for kind in ("engagement", "advisory"):
+        text = letter(kind, make(tmp_path / kind, jurisdiction="US", stage=stage, extra=extra), draft=True)
+        re_block = text[text.index("Re:"):][:300]
+        assert shown in re_block and "to be confirmed" not in text, kind

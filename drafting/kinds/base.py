@@ -117,11 +117,11 @@ def matter_reference(matter) -> str:
         return f"{matter.court}, Case No. {matter.case_number}"
     if matter.case_number:
         return f"Case No. {matter.case_number}"
-    if matter.stage == "investigation":
-        return STAGE_LABELS["investigation"]
-    if matter.court:
-        return f"{matter.court} (case number to be confirmed)"
-    return "Case number to be confirmed"
+    if matter.court and matter.stage != "investigation":
+        return matter.court
+    # No number yet: the stage says what the letter concerns ("Case number to be confirmed"
+    # was a note to the office, printed to the client)
+    return STAGE_LABELS[matter.stage]
 
 
 def matter_in_prose(matter) -> str:

@@ -3,6 +3,7 @@ render it in memory, read the letter back as a reader would."""
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -10,6 +11,11 @@ from drafting.docxtext import read_document, to_lines
 from drafting.render import Renderer
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
+
+# Words written to counsel or about the research, never to a client (SPEC "Client-ready").
+RESEARCH_NOTE = re.compile(r"not stated|counsel will|counsel should|to be assessed|secondary source|"
+                           r"last verified|ATTORNEY REVIEW|DRAFT|\[verify|reportedly|we have not|"
+                           r"not read|unconfirmed|to be confirmed", re.I)
 
 
 def draft_state() -> tuple[str, str, list[str]]:

@@ -16,7 +16,7 @@ from drafting.cli import app
 from drafting.errors import DraftRequired
 from drafting.render import Renderer
 from drafting.rules import load_rules
-from helpers import EXAMPLES, draft_state, letter, letters, write_case
+from helpers import EXAMPLES, RESEARCH_NOTE, draft_state, letter, letters, write_case
 
 CASE = """\
 date: 2026-11-28
@@ -27,9 +27,6 @@ charges:
 advisory: {{state: {state}}}
 """
 
-# Words written to counsel or about the research, never to a client (SPEC "Client-ready").
-RESEARCH_NOTE = re.compile(r"not stated|counsel will|counsel should|to be assessed|secondary source|"
-                           r"last verified|ATTORNEY REVIEW|DRAFT|\[verify|reportedly|we have not", re.I)
 
 # A firm's own confirmation of the one fact New York letters lack (a fictional firm's record).
 NY_PENALTY = """\

@@ -11,7 +11,7 @@ import pytest
 from drafting.advice import residence_gaps
 from drafting.errors import DraftRequired
 from drafting.rules import load_rules
-from helpers import letter, write_case
+from helpers import RESEARCH_NOTE, letter, write_case
 
 BOOK = load_rules()
 CODES = sorted(BOOK.registration)
@@ -98,6 +98,26 @@ def test_a_federal_case_of_a_resident_of_a_client_ready_state_is_client_ready(tm
     letter_text = letter("advisory", case)
     assert "ATTORNEY REVIEW" not in letter_text and "DRAFT" not in letter_text
     assert "Federal: Tier I: registration for 15 years" in letter_text.replace("\n", " ").replace("| [Table Text] ", "")
+
+
+@pytest.mark.parametrize("code", [c for c in CODES if c != "US" and not residence_gaps(BOOK, c)])
+def test_every_client_ready_letter_speaks_to_the_client_at_each_stage(tmp_path, code):
+    """Every client-ready state's letter, federal and state matter, at each stage: no words to
+    counsel or about the research, and the stage's own verb (a convicted client "will" register;
+    anyone else "would")."""
+    for stage in ("investigation", "charged", "convicted"):
+        federal = CASE.format(code="US", stage=stage, charges="[{offense: us-2252a-possession}]")
+        for matter, text in (("federal", federal + f"advisory: {{state: {code}}}\n"),
+                             ("state", CASE.format(code=code, stage=stage, charges="[]"))):
+            body = letter("advisory", write_case(tmp_path / f"{stage}-{matter}", text))
+            found = RESEARCH_NOTE.search(body)
+            assert found is None, (code, stage, matter, body[max(0, found.start() - 80):found.end() + 80])
+            flat = body.replace("\n", " ")
+            if stage == "convicted":
+                assert "would require you" not in flat and "if you are convicted" not in flat.lower(), (code, matter)
+                assert "will require you to register" in flat, (code, matter)
+            else:
+                assert "will require you to register" not in flat, (code, stage, matter)
 
 
 # Facts read in the statute on 2026-12-02, as the statute states them (the section each rests on

@@ -189,6 +189,8 @@ class Composer:
                 return f"As a {charge.grade}: " + self.level_cell(juris, juris.level(ref[charge.grade]))
             return "\n".join(f"If the conviction is a {grade}: " + self.level_cell(juris, juris.level(lid))
                              for grade, lid in sorted(ref.items()))
+        if isinstance(ref, list):  # a fact of the case decides: every outcome, in the data's order
+            return "\n".join(f"If {case.when}: " + self.level_cell(juris, juris.level(case.level)) for case in ref)
         return self.level_cell(juris, juris.level(ref))
 
     def charge_gap(self, charge: Charge, why: str) -> str:

@@ -171,7 +171,19 @@ class Level(Sourced):
         return self
 
 
+class LevelCase(_Model):
+    """One outcome where a fact of the case decides the level: the letter prints "If <when>: <the
+    level>", one line per case, so the client reads every outcome (Haw. Rev. Stat. § 846E-10:
+    electronic enticement is Tier 2 when the intended offense is a felony covered offense,
+    Tier 1 otherwise)."""
+
+    when: Text  # completes "If ...": "the intended offense is a felony covered offense"
+    level: Id
+
+
 def _level_tag(value: Any) -> str:
+    if isinstance(value, list):
+        return "<by-case>"
     if isinstance(value, dict) or isinstance(value, Absent):
         return "<absent>" if (isinstance(value, Absent) or "missing" in value) else "<by-grade>"
     return "<id>"
@@ -179,8 +191,9 @@ def _level_tag(value: Any) -> str:
 
 # "none" (the string) = the offense does not decide the level (set case by case)
 LevelRef = Annotated[Union[Annotated[Id, Tag("<id>")], Annotated[dict[Grade, Id], Tag("<by-grade>")],
+                           Annotated[list[LevelCase], Field(min_length=2), Tag("<by-case>")],
                            Annotated[Absent, Tag("<absent>")]], Discriminator(_level_tag)]
-UNION_TAGS = frozenset({"<fact>", "<absent>", "<id>", "<by-grade>"})
+UNION_TAGS = frozenset({"<fact>", "<absent>", "<id>", "<by-grade>", "<by-case>"})
 
 
 class Offense(Sourced):

@@ -320,7 +320,8 @@ class RuleBook:
             self._check_level(juris, eq.level, ("equivalents", i, "level"), file)
 
     def _check_level(self, juris: Jurisdiction, ref: Any, loc: tuple, file: Path, line: int | None = None) -> None:
-        ids = [ref] if isinstance(ref, str) else list(ref.values()) if isinstance(ref, dict) else []
+        ids = ([ref] if isinstance(ref, str) else list(ref.values()) if isinstance(ref, dict)
+               else [case.level for case in ref] if isinstance(ref, list) else [])
         for level_id in ids:
             if level_id != "none" and juris.level(level_id) is None:
                 known = ", ".join(lv.id for lv in juris.levels)

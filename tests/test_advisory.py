@@ -302,6 +302,17 @@ def test_a_section_a_fact_names_in_passing_is_cited_in_the_code_the_sentence_mea
                      ("Tex. Penal Code",)) == ("Tex. Penal Code § 43.26", "Tex. Code Crim. Proc. art. 62.402")
 
 
+def test_a_level_the_grade_class_decides_reads_every_outcome(tmp_path):
+    """Tenn. Code Ann. § 40-39-202(31)(K), (20)(A)(viii): solicitation of a minor is a violent
+    sexual offense as a Class B or C felony, a sexual offense otherwise; the letter says both,
+    never "to be assessed"."""
+    flat = draft(tmp_path, ["{offense: tn-tca-39-13-528-solicitation}"], jurisdiction="TN", state="TN")
+    flat = re.sub(r"\s+", " ", flat.replace("| [Table Text] ", ""))
+    assert "If the conviction is for a Class B or Class C felony: Violent sexual offender: registration for life" in flat
+    assert "If the conviction is for a Class D or Class E felony or a misdemeanor: Sexual offender" in flat
+    assert "to be assessed" not in flat.lower()
+
+
 def test_the_federal_new_york_example_is_client_ready():
     (text,) = letters("advisory", EXAMPLES / "cases" / "us-rivera.yaml").values()
     assert not RESEARCH_NOTE.search(text)

@@ -335,6 +335,26 @@ def test_a_broken_level_link_is_located(tmp_path):
     assert "no level '9'" in str(exc.value)
 
 
+BY_CASE = """\
+    level:
+      - {when: "the contact was in person", level: "2"}
+      - {when: "the contact was online only", level: "%s"}
+"""
+
+
+def test_a_level_decided_by_a_fact_of_the_case_names_each_outcome(tmp_path):
+    """A level that turns on a fact the library cannot know (a grade class, the intended
+    offense) is written as one line per outcome; each must be a level of the jurisdiction."""
+    write(tmp_path / "offenses.yaml", FIRM_OFFENSES.replace('    level: "2"\n', BY_CASE % "1"))
+    off = load_rules(tmp_path).offense("ca-pc-288.3-contact")
+    assert [(c.when, c.level) for c in off.level] == [("the contact was in person", "2"),
+                                                      ("the contact was online only", "1")]
+    write(tmp_path / "offenses.yaml", FIRM_OFFENSES.replace('    level: "2"\n', BY_CASE % "9"))
+    with pytest.raises(RuleDataError) as exc:
+        load_rules(tmp_path)
+    assert "no level '9'" in str(exc.value)
+
+
 def test_bad_yaml_in_firm_file_is_rule_data_error(tmp_path):
     write(tmp_path / "preservation.yaml", "items: [\n")
     with pytest.raises(RuleDataError) as exc:

@@ -190,6 +190,8 @@ class Composer:
             return "\n".join(f"If the conviction is a {grade}: " + self.level_cell(juris, juris.level(lid))
                              for grade, lid in sorted(ref.items()))
         if isinstance(ref, list):  # a fact of the case decides: every outcome, in the data's order
+            for case in ref:
+                self.mentions(case.when, "", juris)  # "an earlier conviction listed in § 7-19-302(g)"
             return "\n".join(f"If {case.when}: " + self.level_cell(juris, juris.level(case.level)) for case in ref)
         return self.level_cell(juris, juris.level(ref))
 

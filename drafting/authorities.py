@@ -34,6 +34,12 @@ _BARE_SECTION = re.compile(r"^[0-9][0-9A-Za-z.\-:/]*(?:\(|,|$)")  # "943.04354(3
 _PLURAL = {"§": "§§", "art.": "arts.", "": ""}
 
 
+def _plain_range(number: str) -> bool:
+    """``5401-5416``: two section numbers of one length, ascending (``13-3821`` is one section)."""
+    m = re.fullmatch(r"(\d+)-(\d+)", number)
+    return m is not None and len(m.group(1)) == len(m.group(2)) and int(m.group(1)) < int(m.group(2))
+
+
 def _parts(authority: str) -> re.Match | None:
     """The code, sign and sections of one authority (None: a case, or no section number)."""
     if _CASE.search(authority):
@@ -68,11 +74,15 @@ def split(citation: str) -> tuple[str, ...]:
         code, sign = m.group("code").strip() or last, m.group("sign")
         sign = "art." if sign.startswith("art") else sign[:1]  # one section each: "§", "art." or none
         last, last_sign = code, sign or ""
-        for piece in re.split(r",\s*|\s+and\s+", m.group("rest")):
+        pieces = re.split(r",\s*|\s+and\s+", m.group("rest"))
+        for piece in pieces:
             num = _SECTION_NUMBER.match(piece)
             if num:
                 number = _fold(num.group("num"))
-                shown = _PLURAL[sign] if _RANGE.fullmatch(number) else sign  # 12.32-12.34 is three sections
+                # 12.32-12.34 is three sections; so is "§§ 5401-5416" where the citation says so
+                ranged = _RANGE.fullmatch(number) or (m.group("sign") == "§§" and len(pieces) == 1
+                                                      and _plain_range(number))
+                shown = _PLURAL[sign] if ranged else sign
                 out.append(f"{code} {shown} {number}".replace("  ", " ").strip())
     return tuple(out)
 

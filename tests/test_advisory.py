@@ -285,6 +285,9 @@ def test_every_form_of_citation_is_one_authority_per_section():
     assert split("Fla. Stat. §§ 775.21(6)(k)2., (7)(c); 943.04354(3)") == ("Fla. Stat. § 775.21", "Fla. Stat. § 943.04354")
     assert split("34 U.S.C. § 20913; 28 C.F.R. § 72.7") == ("34 U.S.C. § 20913", "28 C.F.R. § 72.7")
     assert split("M.G.L. c. 6, §§ 178C-178Q") == ("M.G.L. c. 6, §§ 178C-178Q",)
+    assert split("13 V.S.A. §§ 5401-5416") == ("13 V.S.A. §§ 5401-5416",)
+    assert split("Ariz. Rev. Stat. § 13-3821(A)") == ("Ariz. Rev. Stat. § 13-3821",)
+    assert split("Ala. Code §§ 15-20A-24, 15-20A-25") == ("Ala. Code § 15-20A-24", "Ala. Code § 15-20A-25")
     assert ordered(["Tex. Code Crim. Proc. art. 62.101(a)", "Tex. Code Crim. Proc. art. 62.101(a)(2)",
                     "Tex. Code Crim. Proc. art. 62.0551", "Matter of R-A-M- (BIA)", "34 U.S.C. § 20913"]) == [
         "34 U.S.C. § 20913", "Tex. Code Crim. Proc. art. 62.0551", "Tex. Code Crim. Proc. art. 62.101",

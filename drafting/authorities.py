@@ -4,9 +4,9 @@ Citations in the rule data may hold several authorities ("34 U.S.C. §§ 20915, 
 28 C.F.R. § 72.7", "Tex. Code Crim. Proc. arts. 62.101(a), 62.058", "RCW 9A.44.130(1),
 9A.44.140"); they are split into one authority per section, subsections folded into their
 section. A section a fact's text names in passing ("as defined in 34 U.S.C. § 21503(f)")
-is an authority too (``mentioned``). The list is sorted: constitution, U.S. Code (by title, then section), C.F.R.,
-federal rules, state codes (by state, then code, then section), state regulations, then
-cases.
+is an authority too (``mentioned``). The list is sorted: constitution, U.S. Code (by title,
+then section), C.F.R., federal rules, state codes (by state, then code, then section), state
+regulations, then cases.
 """
 
 from __future__ import annotations

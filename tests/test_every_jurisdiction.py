@@ -145,6 +145,23 @@ READ_BACK = [
         "Pennsylvania: Tier I: registration for 15 years",
     ]),
     ("NM", "US", "us-2252a-possession", ["no way to end registration"]),  # NMSA § 29-11A-5 (none)
+    # Read in the Westlaw 2025 compilation (fuzzlaw/sorstatutes) by two readers, 2026-12-02
+    ("TX", "US", "us-2252a-possession", ["not later than the 21st day after receiving it"]),  # art. 62.058(d)
+    ("FL", "US", "us-2252a-possession", [  # Fla. Stat. § 943.0435(2)(a), (14)(a)
+        "within 48 hours after establishing that residence",
+        "in the birthday month and in the sixth month after it",
+    ]),
+    ("OH", "US", "us-2252a-possession", [  # Ohio Rev. Code § 2950.05(A)
+        "not later than three days after changing a place of employment address"]),
+    ("GA", "US", "us-2252a-possession", ["within 72 hours before his or her birthday"]),  # O.C.G.A. § 42-1-12(f)(4)
+    ("NJ", "US", "us-2252a-possession", [  # N.J.S.A. 2C:7-2(a)(3), (d)(1)-(2), (e)
+        "knowingly gives false information about the place of residence commits a crime of the third degree"]),
+    ("NC", "US", "us-2252a-possession", [  # N.C. Gen. Stat. § 14-208.9A(a)(1)-(2)
+        "must return it in person to the sheriff within three business days after receiving it"]),
+    ("KS", "US", "us-2252a-possession", [  # K.S.A. 22-4905(b), 22-4903(a)
+        "report in person four times each year",
+        "a severity level 6 felony on a first conviction, a severity level 5 felony on a second",
+    ]),
 ]
 
 

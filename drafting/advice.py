@@ -95,6 +95,9 @@ class Composer:
         gap = self.book.gap(code, value, *path, note=note)
         if hasattr(value, "citation"):  # a fact, level, offense or equivalent
             self.citations.append(value.citation)
+            # and the sections its words name ("as defined in 34 U.S.C. § 21503(f)")
+            self.mentions(". ".join(w for f in _WORDS if isinstance(w := getattr(value, f, None), str)),
+                          getattr(value, "penalty_citation", None) or value.citation, code)
         if gap is None:
             return None
         if gap not in self.advice.gaps:
@@ -122,7 +125,6 @@ class Composer:
         elif label is None:
             label = FACT_TITLES.get(name)
         if isinstance(value, Fact):
-            self.mentions(f"{label or ''}. {value.text}", value.citation, juris)
             return _paragraph(label, value.text, value.citation, review)
         return _paragraph(label, "", None, review)
 
@@ -132,22 +134,21 @@ class Composer:
         self.mentions(text, citation or "")
         return _paragraph(label, text, citation, None)
 
-    def mentions(self, text: str, citation: str, juris: Jurisdiction | None = None) -> None:
+    def mentions(self, text: str, citation: str, code: str | None = None) -> None:
         """A section the text names in passing is an authority the letter cites too."""
         if "\u00a7" in text or "art." in text:
-            self.citations.extend(mentioned(text, citation, self._codes(juris) if juris else ()))
+            self.citations.extend(mentioned(text, citation, self._codes(code) if code else ()))
 
-    def _codes(self, juris: Jurisdiction) -> tuple[str, ...]:
-        """The codes ``juris`` cites its offenses in: "Penal Code" in a Texas fact is "Tex. Penal Code"."""
-        if juris.code not in self._home:
-            self._home[juris.code] = tuple(dict.fromkeys(
-                c for o in juris.offenses for c in map(code_of, split(o.statute)) if c))
-        return self._home[juris.code]
+    def _codes(self, code: str) -> tuple[str, ...]:
+        """The codes ``code``'s offenses are cited in: "Penal Code" in a Texas fact is "Tex. Penal Code"."""
+        if code not in self._home:
+            self._home[code] = tuple(dict.fromkeys(
+                c for o in self.book.jurisdiction(code).offenses for c in map(code_of, split(o.statute)) if c))
+        return self._home[code]
 
     # -- tiers and levels ------------------------------------------------------------
     def level_cell(self, juris: Jurisdiction, level: Level) -> str:
         review = self.review(juris.code, level, "levels", juris.levels.index(level))
-        self.mentions(f"{level.label}. {level.duration}. {level.verification}", level.citation, juris)
         cell = f"{level.label}: registration {_duration(level)}; verification {level.verification}"
         return cell + (f" {review}" if review else "")
 
@@ -155,7 +156,6 @@ class Composer:
         rows = []
         for i, level in enumerate(juris.levels):
             review = self.review(juris.code, level, "levels", i)
-            self.mentions(f"{level.label}. {level.duration}. {level.verification}", level.citation, juris)
             rows.append(record("level", label=level.label, duration=_capital(_duration(level)),
                                verification=_capital(level.verification) + (f" {review}" if review else "")))
         return rows
@@ -191,7 +191,7 @@ class Composer:
                              for grade, lid in sorted(ref.items()))
         if isinstance(ref, list):  # a fact of the case decides: every outcome, in the data's order
             for case in ref:
-                self.mentions(case.when, "", juris)  # "an earlier conviction listed in § 7-19-302(g)"
+                self.mentions(case.when, "", juris.code)  # "an earlier conviction listed in § 7-19-302(g)"
             return "\n".join(f"If {case.when}: " + self.level_cell(juris, juris.level(case.level)) for case in ref)
         return self.level_cell(juris, juris.level(ref))
 
@@ -207,6 +207,10 @@ class Composer:
     def finish(self) -> Advice:
         self.advice.authorities = ordered(self.citations)
         return self.advice
+
+
+# The words of a fact, level or offense that may name a section in passing.
+_WORDS = ("title", "label", "text", "duration", "verification", "penalty")
 
 
 def _paragraph(label, text, citation, review) -> Record:

@@ -110,7 +110,6 @@ def _row(c: Composer, ch: Charge):
     c.cite(ch.statute)  # the statute charged is an authority the letter cites
     if off.penalty:
         c.cite(off.penalty_citation)
-        c.mentions(off.penalty, off.penalty_citation or off.citation, juris)
         penalty = off.penalty + (f" {record_mark}" if record_mark else "")
     else:
         penalty = c.charge_gap(ch, f"the rule data gives no penalty for {off.id}")

@@ -21,7 +21,7 @@ from typing import Any
 from .authorities import code_of, mentioned, ordered, split
 from .environment import Record, record
 from .jurisdictions import name_of
-from .rule_models import FACT_TITLES, Absent, Fact, Jurisdiction, Level, Offense
+from .rule_models import FACT_TITLES, Absent, Fact, Jurisdiction, Level, Offense, Sourced
 from .rules import Gap, RuleBook
 
 STATE_FACTS = ("duration_rules", "initial_registration", "change_reporting", "verification",
@@ -93,11 +93,10 @@ class Composer:
     def review(self, code: str, value: Any, *path: Any, note: str = "") -> str | None:
         """Records the value's citation and gap; the mark a draft prints (None: statute law)."""
         gap = self.book.gap(code, value, *path, note=note)
-        if hasattr(value, "citation"):  # a fact, level, offense or equivalent
+        if isinstance(value, Sourced):  # a fact, level, offense or equivalent
             self.citations.append(value.citation)
             # and the sections its words name ("as defined in 34 U.S.C. § 21503(f)")
-            self.mentions(". ".join(w for f in _WORDS if isinstance(w := getattr(value, f, None), str)),
-                          getattr(value, "penalty_citation", None) or value.citation, code)
+            self.mentions(value.printed_words(), value.read_with(), code)
         if gap is None:
             return None
         if gap not in self.advice.gaps:
@@ -108,7 +107,7 @@ class Composer:
     def fact(self, juris: Jurisdiction, name: str, *, label: str | None = None) -> Record | None:
         """A paragraph stating one fact of ``juris`` (a named fact, or an extra by id), with
         its citation."""
-        extra = not hasattr(juris.facts, name)
+        extra = name not in type(juris.facts).model_fields
         if extra:
             value = juris.facts.extra_fact(name)
             path = ("facts", "extra", next((i for i, f in enumerate(juris.facts.extra) if f.id == name), 0))
@@ -210,9 +209,6 @@ class Composer:
 
 
 # The words of a fact, level or offense that may name a section in passing.
-_WORDS = ("title", "label", "text", "duration", "verification", "penalty")
-
-
 def _paragraph(label, text, citation, review) -> Record:
     return record("paragraph", label=label, text=text, citation=citation, review=review)
 

@@ -30,7 +30,7 @@ from .batch_worker import (
     CaseOutcome,
     sha256_file,
 )
-from .errors import DraftingError, UsageError
+from .errors import BatchPdfError, NothingToDo, PdfError, UsageError
 from .manifest import write_manifest
 from .output import TEMP_PREFIX, prepare_out_dir
 
@@ -119,7 +119,7 @@ def expand_inputs(inputs: Iterable[str | Path]) -> list:
                 found = sorted(path / e.name for e in entries if e.name.endswith((".yaml", ".yml"))
                                and e.name not in ("firm.yaml", "firm.yml") and e.is_file())
             if not found:
-                raise DraftingError("no case files (*.yaml) in this folder", file=path)
+                raise NothingToDo("no case files (*.yaml) in this folder", file=path)
         else:
             found = [path]  # a missing file fails as a case, with the others still written
         for p in found:
@@ -132,7 +132,7 @@ def expand_inputs(inputs: Iterable[str | Path]) -> list:
                 seen.add(key)
                 out.append(p)
     if not out:
-        raise DraftingError("no case files given")
+        raise NothingToDo("no case files given")
     return out
 
 
@@ -165,7 +165,7 @@ def run_batch(
     A failed case never stops the others. On Ctrl-C the manifest is still written and
     ``BatchInterrupted`` (a ``KeyboardInterrupt``) carries the report. With ``pdf`` the
     written documents are then converted in one LibreOffice run and the PDFs added to
-    the manifest; a ``PdfError`` is raised after the manifest is written.
+    the manifest; a ``BatchPdfError`` (carrying the report) is raised after the manifest is written.
     """
     started = time.monotonic()
     cases = expand_inputs(inputs)
@@ -227,8 +227,8 @@ def _add_pdfs(report: BatchReport, *, letter_date, force: bool) -> None:
     error = None
     try:
         pdfs = convert_to_pdf(report.written, report.out_dir, force=force)
-    except DraftingError as exc:
-        pdfs, error = getattr(exc, "converted", []), exc
+    except PdfError as exc:
+        pdfs, error = exc.converted, exc
     made = {str(p.with_suffix(".docx")): str(p) for p in pdfs}
     for o in report.outcomes:
         for doc in o.written:
@@ -236,9 +236,8 @@ def _add_pdfs(report: BatchReport, *, letter_date, force: bool) -> None:
                 o.pdfs.append(made[doc])
                 o.sha256[made[doc]] = sha256_file(Path(made[doc]))
     write_manifest(kind=report.kind, path=report.manifest, outcomes=report.outcomes, letter_date=letter_date)
-    if error is not None:
-        error.batch_report = report  # the documents are written; the caller may show them
-        raise error
+    if error is not None:  # the documents are written; the caller may show them
+        raise BatchPdfError(cause=error, report=report) from error
 
 
 class _Tracker:

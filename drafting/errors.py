@@ -180,4 +180,19 @@ class OutputError(DraftingError):
 
 
 class PdfError(DraftingError):
-    """PDF conversion failed or LibreOffice is not installed."""
+    """PDF conversion failed or LibreOffice is not installed. ``converted``: the PDFs that
+    were written before the failure (kept)."""
+
+    def __init__(self, message: str, *, converted: list[Path] | tuple = (), **where) -> None:
+        self.converted = list(converted)
+        super().__init__(message, **where)
+
+
+class BatchPdfError(PdfError):
+    """A batch wrote its documents and manifest, then PDF conversion failed: ``report`` is
+    the batch's report (the caller shows what was written), ``cause`` the conversion's error."""
+
+    def __init__(self, *, cause: PdfError, report) -> None:
+        self.cause, self.report = cause, report
+        super().__init__(cause.message, converted=cause.converted, file=cause.file, line=cause.line,
+                         col=cause.col, field=cause.field)

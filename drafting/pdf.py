@@ -159,7 +159,7 @@ def convert_to_pdf(docx_paths: list[Path], out_dir: Path, *, timeout: float = 18
 
     Temporary files live in a hidden folder inside ``out_dir``. If some documents
     convert and others do not, the good PDFs are kept and the ``PdfError`` names the first
-    failure; its ``converted`` attribute lists the PDFs that were written.
+    failure; its ``converted`` lists the PDFs that were written.
     """
     docs = [Path(p) for p in docx_paths]
     if not docs:
@@ -199,9 +199,7 @@ def convert_to_pdf(docx_paths: list[Path], out_dir: Path, *, timeout: float = 18
         if failed:
             doc, hint = failed[0]
             others = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
-            error = PdfError(f"LibreOffice produced no PDF{hint}{others}", file=doc)
-            error.converted = written
-            raise error
+            raise PdfError(f"LibreOffice produced no PDF{hint}{others}", file=doc, converted=written)
         return written
     finally:
         shutil.rmtree(work, ignore_errors=True)

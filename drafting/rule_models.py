@@ -52,6 +52,10 @@ RESEARCH_NOTE = re.compile(
 )
 
 
+# The fields of a record whose words a letter prints (``Sourced.printed_words``).
+PRINTED = ("title", "label", "text", "duration", "verification", "penalty")
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -64,6 +68,16 @@ class Sourced(_Model):
     verified: date
     basis: Basis
     verified_by: Id | None = None  # an attorney of the firm confirmed it (firm rules only)
+
+    def printed_words(self) -> str:
+        """The words of this record a letter prints, joined: a section they name in passing
+        ("as defined in 34 U.S.C. § 21503(f)") is an authority the letter cites too."""
+        fields = type(self).model_fields
+        return ". ".join(w for f in PRINTED if f in fields and isinstance(w := getattr(self, f), str))
+
+    def read_with(self) -> str:
+        """The citation whose code a section named without one is in."""
+        return self.citation
 
     @field_validator("verified")
     @classmethod
@@ -207,6 +221,9 @@ class Offense(Sourced):
     penalty_citation: Text | None = None
     level: LevelRef | None = None
     sorna_tier: Annotated[int, Field(ge=1, le=3)] | None = None
+
+    def read_with(self) -> str:
+        return self.penalty_citation or self.citation
 
     @model_validator(mode="after")
     def _penalty_cited(self) -> Offense:

@@ -133,6 +133,22 @@ def test_sandbox_blocks_attribute_escapes(tmp_path):
     assert "engagement.docx: is not allowed in the sandbox: client.__class__" in result.output
 
 
+def test_a_loop_counter_prints_and_the_loop_objects_methods_stay_behind_the_sandbox(tmp_path):
+    """``loop.index`` skips the sandbox's checks (a plain number of Jinja's own); the loop's
+    methods and their internals do not."""
+    templates = tmp_path / "tpl"
+    case = hostile_case(tmp_path / "c")
+    make_template(templates, "engagement", ["{% for a in [1, 2, 3] %}<{{ loop.index }}/{{ loop.length }}>{% endfor %}"])
+    out = tmp_path / "out"
+    result = render("engagement", str(case), "--out", str(out), "--templates", str(templates))
+    assert result.exit_code == 0, result.output
+    assert "&lt;1/3&gt;&lt;2/3&gt;&lt;3/3&gt;" in (zipfile.ZipFile(next(out.iterdir())).read("word/document.xml").decode())
+    make_template(templates, "engagement", ["{% for a in [1] %}{{ loop.cycle.__func__.__globals__ }}{% endfor %}"])
+    result = render("engagement", str(case), "--out", str(tmp_path / "out2"), "--templates", str(templates))
+    assert result.exit_code == 1
+    assert "is not allowed in the sandbox" in result.output
+
+
 @pytest.mark.parametrize("line, expected", [
     ("{% autoescape false %}{{ client.name }}{% endautoescape %}", "turns autoescaping off"),
     ("{{ client.name|safe }}", "No filter named 'safe'"),

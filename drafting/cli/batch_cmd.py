@@ -45,9 +45,8 @@ def batch(
     draft: bool = DraftOpt,
 ) -> None:
     """Render many cases in parallel; write every good one, list the bad ones, keep a manifest."""
-    from .. import render  # noqa: F401 - the render stack, imported while the GC is off (see main)
     from ..batch import BatchInterrupted, run_batch
-    from ..errors import DraftingError
+    from ..errors import BatchPdfError
 
 
     show = _BatchDisplay()
@@ -55,11 +54,9 @@ def batch(
         report = run_batch(kind, cases, out_dir=out, jobs=jobs, letter_date=date, firm_path=firm,
                            templates_dir=templates, force=force, pdf=pdf, draft=draft,
                            on_progress=show.progress)
-    except DraftingError as exc:
-        done = getattr(exc, "batch_report", None)  # the documents were written; --pdf failed
-        if done is not None:
-            show.close()
-            show.summary(done)
+    except BatchPdfError as exc:  # the documents were written; --pdf failed
+        show.close()
+        show.summary(exc.report)
         raise
     except BatchInterrupted as exc:
         show.close()

@@ -191,7 +191,7 @@ class Composer:
         if isinstance(ref, list):  # a fact of the case decides: every outcome, in the data's order
             for case in ref:
                 self.mentions(case.when, "", juris.code)  # "an earlier conviction listed in § 7-19-302(g)"
-            return "\n".join(f"If {case.when}: " + self.level_cell(juris, juris.level(case.level)) for case in ref)
+            return "\n".join(f"If {case.when}: " + self._ref_words(juris, case.level, path, charge) for case in ref)
         return self.level_cell(juris, juris.level(ref))
 
     def charge_gap(self, charge: Charge, why: str) -> str:
@@ -208,7 +208,6 @@ class Composer:
         return self.advice
 
 
-# The words of a fact, level or offense that may name a section in passing.
 def _paragraph(label, text, citation, review) -> Record:
     return record("paragraph", label=label, text=text, citation=citation, review=review)
 

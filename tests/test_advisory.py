@@ -316,6 +316,31 @@ def test_a_level_the_grade_class_decides_reads_every_outcome(tmp_path):
     assert "to be assessed" not in flat.lower()
 
 
+BY_CASE_WITH_NONE = """\
+offenses:
+  - id: ca-pc-288.3-contact
+    jurisdiction: CA
+    statute: "Cal. Penal Code § 288.3"
+    title: Contact with a minor with intent
+    level:
+      - {when: "the intended offense is a felony", level: "3"}
+      - {when: "the intended offense is a misdemeanor", level: none}
+    citation: "Cal. Penal Code § 288.3"
+    source: "leginfo.legislature.ca.gov, read 2026-11-01"
+    verified: 2026-11-01
+    basis: statute
+"""
+
+
+def test_an_outcome_the_offense_does_not_fix_reads_as_set_case_by_case(tmp_path):
+    """One outcome of a level a fact decides may itself be ``none``: that line says the offense
+    does not fix the level (a crash before: ``none`` is no level row)."""
+    flat = draft(tmp_path, ["{offense: ca-pc-288.3-contact}"], jurisdiction="CA", state="CA", rules=BY_CASE_WITH_NONE)
+    flat = re.sub(r"\s+", " ", flat.replace("| [Table Text] ", ""))
+    assert "If the intended offense is a felony: Tier 3: registration for life" in flat
+    assert "If the intended offense is a misdemeanor: Not fixed by the offense (see \u201cClassification\u201d" in flat
+
+
 def test_the_federal_new_york_example_is_client_ready():
     (text,) = letters("advisory", EXAMPLES / "cases" / "us-rivera.yaml").values()
     assert not RESEARCH_NOTE.search(text)

@@ -147,6 +147,16 @@ READ_BACK = [
     ("NM", "US", "us-2252a-possession", ["no way to end registration"]),  # NMSA § 29-11A-5 (none)
     # Read in the Westlaw 2025 compilation (fuzzlaw/sorstatutes) by two readers, 2026-12-02
     ("TX", "US", "us-2252a-possession", ["not later than the 21st day after receiving it"]),  # art. 62.058(d)
+    # Penal Code read in a copy of statutes.capitol.texas.gov (credits to Acts 2025) by two readers, session 7
+    ("TX", "TX", "tx-pc-43.26-possession", [  # Tex. Penal Code §§ 43.26(c-1), (c-2), 12.34, 12.33, 12.32
+        "At the base grade (third-degree felony), 2 to 10 years in prison and a possible fine of up to $10,000",
+        "2 to 20 years (second degree) or 5 to 99 years or life (first degree)",
+        "Texas: Lifetime: registration for life",
+    ]),
+    ("TX", "TX", "tx-pc-33.021-solicitation", [  # Tex. Penal Code § 33.021(f); arts. 62.001(5)(J), 62.101(c)
+        "2 to 10 years in prison, or 2 to 20 years if the minor is or is believed to be younger than 14",
+        "Texas: Ten years",
+    ]),
     ("FL", "US", "us-2252a-possession", [  # Fla. Stat. § 943.0435(2)(a), (14)(a)
         "within 48 hours after establishing that residence",
         "in the birthday month and in the sixth month after it",

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .authorities import code_of, mentioned, ordered, split
+from .authorities import code_of, mentioned, names_a_section, ordered, split
 from .environment import Record, record
 from .jurisdictions import name_of
 from .rule_models import FACT_TITLES, Absent, Fact, Jurisdiction, Level, Offense, Sourced
@@ -135,7 +135,7 @@ class Composer:
 
     def mentions(self, text: str, citation: str, code: str | None = None) -> None:
         """A section the text names in passing is an authority the letter cites too."""
-        if "\u00a7" in text or "art." in text:
+        if names_a_section(text):
             self.citations.extend(mentioned(text, citation, self._codes(code) if code else ()))
 
     def _codes(self, code: str) -> tuple[str, ...]:
@@ -182,7 +182,14 @@ class Composer:
         if ref is None or isinstance(ref, Absent):
             return self.review(juris.code, ref or Absent(missing="the offense's level is not given"), *path) or ""
         if ref == "none":
-            return f"Not fixed by the offense (see \u201c{FACT_TITLES['classification']}\u201d below)"
+            words = f"Not fixed by the offense (see \u201c{FACT_TITLES['classification']}\u201d below)"
+            durations = {_duration(level) for level in juris.levels}
+            if len(juris.levels) > 1 and len(durations) == 1:  # Georgia: every level is for life
+                marks = [m for i, level in enumerate(juris.levels)
+                         if (m := self.review(juris.code, level, "levels", i))]
+                words += f"; registration lasts {durations.pop()} at every level"
+                words += f" {marks[0]}" if marks else ""
+            return words
         if isinstance(ref, dict):
             if charge.grade in ref:
                 return f"As a {charge.grade}: " + self.level_cell(juris, juris.level(ref[charge.grade]))

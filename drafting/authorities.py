@@ -96,6 +96,14 @@ _MENTION = re.compile(r"(?:§§?|\barts?\.)\s*" + _NUM + r"(?:(?:,\s*|,?\s+(?:an
 _CODE_BEFORE = re.compile(r"(?:\b\d+\s+U\.S\.C\.|\b\d+\s+C\.F\.R\.|O\.C\.G\.A\.|NMSA 1978,|"
                           r"\b(?:[A-Z][A-Za-z]*\.?\s+){0,3}(?:Code|Law|Stat\.(?:\s+Ann\.)?|Rev\.\s+Stat\.))\s*$")
 _NEW_SENTENCE = re.compile(r"[.;:]\s+[A-Z(]")
+# A code cited without a sign names itself ("RCW 36.28A.230", "730 ILCS 150/3", "N.J.S.A. 2C:7-2").
+_UNSIGNED_MENTION = re.compile(r"(?:\bRCW|\bN\.J\.S\.A\.|\b\d+\s+ILCS)\s+[0-9](?:[0-9A-Za-z.\-:/]*[0-9A-Za-z])?"
+                               r"(?:\([0-9A-Za-z]+\))*")
+
+
+def names_a_section(text: str) -> bool:
+    """Whether ``text`` may name a section in passing (worth asking ``mentioned``)."""
+    return "\u00a7" in text or "art." in text or _UNSIGNED_MENTION.search(text) is not None
 
 
 @functools.lru_cache(maxsize=4096)
@@ -126,6 +134,8 @@ def mentioned(text: str, citation: str = "", codes: tuple[str, ...] = ()) -> tup
         end = m.end()
         if code:
             out.extend(split(f"{code} {m.group(0)}"))
+    for m in _UNSIGNED_MENTION.finditer(text):
+        out.extend(split(m.group(0)))
     return tuple(out)
 
 
@@ -134,12 +144,13 @@ def _fold(number: str) -> str:
     return number.rstrip(".:-")
 
 
-def _number_key(number: str) -> tuple:
-    """Sections sort as numbers, digits after a dot as a decimal fraction (290.012 < 290.5)."""
+def _number_key(number: str, decimal: bool = True) -> tuple:
+    """Sections sort as numbers; the digits after a dot as a decimal fraction (290.012 < 290.5)
+    or, where the code counts on past 9 (``decimal`` False), as a whole number (311.2 < 311.10)."""
     out = []
     for token in re.findall(r"\.\d+|\d+|[A-Za-z]+", number):
         if token[0] == ".":
-            out.append((0, float("0" + token), ""))  # a decimal fraction: exact enough to order
+            out.append((0, float("0" + token) if decimal else float(token[1:]), ""))
         elif token.isdigit():
             out.append((0, float(token), ""))
         else:
@@ -147,13 +158,38 @@ def _number_key(number: str) -> tuple:
     return tuple(out)
 
 
+def _group(authority: str) -> tuple[str, str, str] | None:
+    """``(code, whole number, fraction)`` of a section numbered with a dot (290.012), else None."""
+    m = _parts(authority)
+    if m is None:
+        return None
+    found = re.match(r"\s*(?:art\.\s*)?([^.\s(]*)\.(\d+)", m.group("rest"))
+    return (m.group("code").strip(), found.group(1), found.group(2)) if found else None
+
+
+def _counted(authorities: Iterable[str]) -> set[tuple[str, str]]:
+    """The (code, whole number) groups whose numbers after the dot count on past 9 rather than
+    being decimal fractions: a fraction ending in 0 (Cal. Penal Code § 311.10, N.C. Gen. Stat.
+    § 14-208.10) says so, unless one starting with 0 (290.012, 943.0435) says the opposite."""
+    zero_end: set[tuple[str, str]] = set()
+    zero_start: set[tuple[str, str]] = set()
+    for authority in authorities:
+        g = _group(authority)
+        if g is not None:
+            if g[2].endswith("0"):
+                zero_end.add(g[:2])
+            if g[2].startswith("0"):
+                zero_start.add(g[:2])
+    return zero_end - zero_start
+
+
 @functools.lru_cache(maxsize=4096)
-def _key(authority: str) -> tuple:
+def _key(authority: str, counted: bool = False) -> tuple:
     if _CONSTITUTION.search(authority) and "§" not in authority:
         return (0, authority)
     m = _parts(authority)
     code = m.group("code").strip() if m else authority
-    num = _number_key(m.group("rest")) if m else ()
+    num = _number_key(m.group("rest"), decimal=not counted) if m else ()
     usc = _USC.match(code)
     if usc:
         return (1, int(usc.group(1)), num)
@@ -173,4 +209,5 @@ def ordered(citations: Iterable[str]) -> list[str]:
     for citation in citations:
         for authority in split(citation):
             seen.setdefault(authority, None)
-    return sorted(seen, key=_key)
+    counted = _counted(seen)
+    return sorted(seen, key=lambda a: _key(a, (_group(a) or ("", "", ""))[:2] in counted))

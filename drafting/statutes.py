@@ -59,9 +59,14 @@ def _federal(code: str) -> bool:
     return "u.s.c" in code
 
 
+# Codes with two names in common use: the one their own courts use, and the Bluebook's.
+_SAME_CODE = {"washrevcode": "rcw", "washrevcodeann": "rcw"}
+
+
 def _family(code: str) -> str:
     """A code's identity, ignoring punctuation and the usual abbreviations' variants."""
     code = re.sub(r"[^a-z0-9]", "", code.lower())
+    code = _SAME_CODE.get(code, code)
     return code.replace("annotated", "").replace("ann", "").replace("stat", "s")
 
 

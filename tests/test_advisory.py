@@ -122,8 +122,8 @@ def test_federal_only_law_stays_out_of_a_state_case(tmp_path):
 
 @pytest.mark.parametrize("stage,must,never", [
     ("investigation", "If you were charged and convicted", ["Because of your conviction"]),
-    ("charged", "If you are convicted", ["Because of your conviction", "if charges were filed"]),
-    ("convicted", "Because of your conviction", ["If you are convicted", "would carry", "before any plea",
+    ("charged", "If you were convicted", ["Because of your conviction", "if charges were filed"]),
+    ("convicted", "Because of your conviction", ["If you were convicted", "would carry", "before any plea",
                                                    "If you were charged"]),
 ])
 def test_the_wording_follows_the_stage(tmp_path, stage, must, never):
@@ -131,6 +131,34 @@ def test_the_wording_follows_the_stage(tmp_path, stage, must, never):
     assert must in text
     for words in never:
         assert words.lower() not in text.lower(), words
+
+
+def test_a_conviction_the_case_lists_no_charge_for_is_not_said_to_require_registration(tmp_path):
+    """With no charges listed, "Because of your conviction, Ohio law will require you to register"
+    asserted a duty no listed offense supports; the lead is conditional instead."""
+    text = draft(tmp_path, [], jurisdiction="NY", state="NY", stage="convicted")
+    assert "If your conviction is for an offense that requires registration, New York law will require you" in text
+    assert "Because of your conviction, New York law" not in text
+
+
+def test_a_level_set_case_by_case_still_says_the_period_when_every_level_shares_it(tmp_path):
+    """Georgia's levels are all for life (O.C.G.A. § 42-1-12(f)(6)): "Not fixed by the offense"
+    alone read as if the length were open too."""
+    text = letter("advisory", make(tmp_path, ["{offense: us-2252a-possession}"], jurisdiction="US", state="GA",
+                                   stage="convicted"))
+    flat = re.sub(r"\s+", " ", text.replace("| [Table Text] ", ""))
+    assert "Georgia: Not fixed by the offense (see \u201cClassification\u201d below); registration lasts for life " \
+           "at every level" in flat
+
+
+def test_a_2252a_client_is_told_the_aggravated_felony_list_does_not_name_his_statute(tmp_path):
+    """8 U.S.C. § 1101(a)(43)(I) names §§ 2251, 2251A and 2252, not § 2252A: a § 2252A client
+    would read the list as not about him (issue 13); a § 2252 client gets no such note."""
+    text = draft(tmp_path / "a", ["{offense: us-2252a-possession}"], jurisdiction="US", state="CA", stage="convicted")
+    flat = re.sub(r"\s+", " ", text)
+    assert "Your conviction is under 18 U.S.C. § 2252A, which the list does not name." in flat
+    other = draft(tmp_path / "b", ["{offense: us-2252-possession}"], jurisdiction="US", state="CA")
+    assert "which the list does not name" not in other
 
 
 def test_a_convicted_client_is_told_to_register_on_time(tmp_path):
@@ -272,6 +300,37 @@ def test_ordered_sorts_codes_and_folds_subsections():
                    "In re Taylor, 60 Cal. 4th 1019 (2015)"]
 
 
+@pytest.mark.parametrize("jurisdiction,typed,listed", [
+    ("OH", "Ohio Rev. Code 2907.322(A)(5)", "Ohio Rev. Code § 2907.322"),
+    ("WA", "Wash. Rev. Code § 9.68A.090", "RCW 9.68A.090"),
+])
+def test_a_statute_typed_as_the_user_likes_is_listed_once_as_the_library_cites_it(tmp_path, jurisdiction, typed,
+                                                                                     listed):
+    """A free-form charge the library recognises is one authority in the library's form: "Ohio
+    Rev. Code 2907.322" listed next to "Ohio Rev. Code § 2907.322" was the same section twice."""
+    text = draft(tmp_path, [f'{{statute: "{typed}", title: As typed}}'], jurisdiction=jurisdiction,
+                 state=jurisdiction)
+    authorities = [line.removeprefix("[Authority] ") for line in text.splitlines() if line.startswith("[Authority]")]
+    assert listed in authorities
+    section = listed.rsplit(" ", 1)[1]
+    assert [a for a in authorities if a.endswith(section)] == [listed]
+
+
+def test_sections_numbered_past_nine_after_the_dot_count_on():
+    """Cal. Penal Code § 311.10 follows § 311.4 and N.C. Gen. Stat. § 14-208.10 follows § 14-208.9A
+    (a fraction ending in 0 says the numbers count); 290.012 < 290.46 < 290.5 stay decimals
+    (a fraction starting with 0 says so)."""
+    assert ordered(["Cal. Penal Code § 311.11", "Cal. Penal Code § 311.1", "Cal. Penal Code § 311.10",
+                    "Cal. Penal Code § 311.2", "Cal. Penal Code § 290.5", "Cal. Penal Code § 290.46",
+                    "Cal. Penal Code § 290.012"]) == [
+        "Cal. Penal Code § 290.012", "Cal. Penal Code § 290.46", "Cal. Penal Code § 290.5",
+        "Cal. Penal Code § 311.1", "Cal. Penal Code § 311.2", "Cal. Penal Code § 311.10", "Cal. Penal Code § 311.11"]
+    assert ordered(["N.C. Gen. Stat. § 14-208.10", "N.C. Gen. Stat. § 14-208.6A", "N.C. Gen. Stat. § 14-208.9A",
+                    "N.C. Gen. Stat. § 14-208.6"]) == [
+        "N.C. Gen. Stat. § 14-208.6", "N.C. Gen. Stat. § 14-208.6A", "N.C. Gen. Stat. § 14-208.9A",
+        "N.C. Gen. Stat. § 14-208.10"]
+
+
 def test_every_form_of_citation_is_one_authority_per_section():
     """Texas articles, codes cited without "§" (RCW, ILCS, N.J.S.A.), a part that omits its
     code after ";", a range: each section once, subsections folded, as "§" citations are."""
@@ -355,7 +414,7 @@ def test_the_federal_new_york_example_is_client_ready():
 @pytest.mark.parametrize("stage,lead", [
     ("investigation", "If you were charged and convicted of an offense that requires registration, California law "
                       "would require you to register."),
-    ("charged", "If you are convicted of an offense that requires registration, California law would require you"),
+    ("charged", "If you were convicted of an offense that requires registration, California law would require you"),
     ("convicted", "Because of your conviction, California law will require you to register."),
 ])
 @pytest.mark.parametrize("grade,cell", [

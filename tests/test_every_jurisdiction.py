@@ -44,6 +44,8 @@ def test_a_draft_renders_for_every_jurisdiction_and_states_its_facts(tmp_path, c
 
 # A section the letter names: "§ 290.005", "§§ 15-20A-24 and 15-20A-25", "art. 62.101", and each
 # further number of a list ("18 U.S.C. § 2251, § 2251A or § 2252" names three).
+# ... and a code cited without a sign: "RCW 36.28A.230", "730 ILCS 150/3", "N.J.S.A. 2C:7-2".
+_UNSIGNED = re.compile(r"(?:\bRCW|\bN\.J\.S\.A\.|\b\d+\s+ILCS)\s+([0-9][0-9A-Za-z.\-:/]*[0-9A-Za-z])")
 _NAMED = re.compile(r"(?:§§?|\barts?\.)\s*([0-9][0-9A-Za-z.\-:]*)((?:\([0-9A-Za-z]+\))*"
                     r"(?:(?:,\s*|,?\s+(?:and|or)\s+)[0-9][0-9A-Za-z.\-:]*(?:\([0-9A-Za-z]+\))*)*)")
 
@@ -53,6 +55,7 @@ def unlisted_sections(text: str) -> list[str]:
     start = text.index("Authorities relied on")
     body, listed = text[:start], "\n".join(line for line in text[start:].splitlines() if line.startswith("[Authority]"))
     named = set()
+    named.update(m.rstrip(".:-") for m in _UNSIGNED.findall(body))
     for m in _NAMED.finditer(body):
         named.add(m.group(1).rstrip(".:-"))
         named.update(n.rstrip(".:-") for n in re.findall(r"(?:,\s*|\s(?:and|or)\s+)([0-9][0-9A-Za-z.\-:]*)", m.group(2)))

@@ -736,9 +736,9 @@ def _advisory_intro(doc):
     para(doc, "Normal",
          "Two words come up throughout. **Registration** means giving law enforcement your "
          "personal details, such as where you live, work, and study, and keeping them up to date "
-         "on a set schedule, for a set number of years or for life. A **tier** or **level** is the "
-         "category the law places a registrant in; it decides how long registration lasts and "
-         "how often the registrant must confirm the details.")
+         "on a set schedule, for a set number of years or for life. Some laws sort registrants "
+         "into **tiers** or **levels**; where they do, the sections below say what each one "
+         "changes, such as how long registration lasts or how often the details must be confirmed.")
     para(doc, "Normal",
          "This letter states the law as of {{ letter_date|long_date }}. The law changes, and each "
          "state has its own rules. If you plan to live, work, or study in another state, ask us first.")

@@ -22,9 +22,11 @@ from .base import FILL_IN, Inputs, Kind, Letter, charge_schema, common_context, 
 
 _IF = {
     "investigation": "If you were charged and convicted of an offense that requires registration",
-    "charged": "If you are convicted of an offense that requires registration",
+    "charged": "If you were convicted of an offense that requires registration",
     "convicted": "Because of your conviction",
 }
+# A conviction the case lists no charge for: whether it requires registration is not known here.
+_IF_NO_CHARGES = "If your conviction is for an offense that requires registration"
 
 
 def build(inputs: Inputs) -> list[Letter]:
@@ -107,7 +109,7 @@ def _row(c: Composer, ch: Charge):
     at = next((i for i, o in enumerate(juris.offenses) if o.id == off.id), None)
     record_mark = c.review(off.jurisdiction, off, *(("offenses", at) if at is not None else ("offenses",)),
                             note=off.id)
-    c.cite(ch.statute)  # the statute charged is an authority the letter cites
+    c.cite(off.statute)  # the statute charged is an authority (in the library's form, not as typed)
     if off.penalty:
         c.cite(off.penalty_citation)
         penalty = off.penalty + (f" {record_mark}" if record_mark else "")
@@ -124,7 +126,8 @@ def _row(c: Composer, ch: Charge):
 
 def _lead(c: Composer, law: str) -> str:
     verb = "will" if c.convicted else "would"
-    return f"{_IF[c.stage]}, {law} {verb} require you to register. These are its rules."
+    condition = _IF_NO_CHARGES if c.convicted and not c.advice.rows else _IF[c.stage]
+    return f"{condition}, {law} {verb} require you to register. These are its rules."
 
 
 def _section(heading: str, lead: str | None, paragraphs, *, levels=None, level_heading: str = "Tier"):
@@ -164,8 +167,8 @@ def _federal_section(c: Composer):
 
 def _federal_travel_section(c: Composer):
     us = c.federal
-    lead = ("Federal law, the Sex Offender Registration and Notification Act (SORNA), applies to everyone who "
-            "must register under state law, and matters most when you travel or move.")
+    lead = ("Federal law, the Sex Offender Registration and Notification Act (SORNA), sets duties of its own for "
+            "people convicted of a sex offense as it defines one, and matters most when you travel or move.")
     paragraphs = [c.fact(us, "moving_and_visiting")] + [c.fact(us, extra) for extra in TRAVEL_EXTRAS]
     return _section("Federal law", lead, paragraphs)
 
@@ -187,6 +190,13 @@ def _other_consequences(c: Composer, charges: list[Charge]):
                   "lawyer; we can refer you to one.")
     paragraphs.append(c.plain("Immigration", advice))
     paragraphs.append(c.fact(us, "immigration", label=""))
+    if any(ch.offense is not None and ch.offense.statute.startswith("18 U.S.C. § 2252A") for ch in charges):
+        what = "conviction" if c.convicted else "charge"
+        yours = f"One of your {what}s is" if len(charges) > 1 else f"Your {what} is"
+        paragraphs.append(c.plain("", f"{yours} under 18 U.S.C. § 2252A, which the list does not name. It does "
+                                      "name § 2252, which covers much of the same conduct, so ask the immigration "
+                                      "lawyer whether a conviction under § 2252A counts.",
+                                  "18 U.S.C. §§ 2252, 2252A"))
     paragraphs = [p for p in paragraphs if p is not None]
     if not paragraphs:
         return None

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 from .rule_models import Offense
 
-_NUMBER = r"(?P<num>[0-9][0-9A-Za-z.\-:/]*?)(?P<sub>(\([0-9A-Za-z]+\))*)\s*(?:$|[,;\s])"
+_NUMBER = r"(?P<num>[0-9][0-9A-Za-z.\-:/]*?)(?P<sub>(\([0-9A-Za-z]+(?:-[0-9]+)?\))*)\s*(?:$|[,;\s])"
 _SECTION = re.compile(r"§§?\s*" + _NUMBER)
 # The forms that cite without a section sign: "RCW 9.68A.070", "720 ILCS 5/11-20.1",
 # "N.J.S.A. 2C:24-4(b)(5)(b)", "18 U.S.C. 2252A": the code's name ends in a letter, a point

@@ -501,6 +501,8 @@ def test_a_range_of_sections_is_listed_as_one_with_a_double_section_sign():
     ("720 ILCS 5/11-20.1", "IL", "il-ilcs-11-20.1-child-pornography"),
     ("N.J.S.A. 2C:24-4(b)(5)(b)", "NJ", "nj-njsa-2c-24-4-possession"),
     ("Cal. Penal Code 311.11(a)", "CA", "ca-pc-311.11-possession"),
+    ("Tex. Penal Code § 43.26(a-1)", "TX", "tx-pc-43.26-possession"),  # a subsection with a hyphen (S.B. 1621)
+    ("Wash. Rev. Code § 9.68A.070(1)", None, "wa-rcw-9.68a.070-possession"),  # the Bluebook's name for RCW
     ("possession of images", "CA", None),
 ])
 def test_a_free_form_statute_is_matched_in_the_forms_each_state_cites(statute, code, expected):

@@ -70,6 +70,13 @@ def residence_gaps(book: RuleBook, code: str) -> list[Gap]:
     return found
 
 
+def statute_offenses(book: RuleBook, code: str) -> list[str]:
+    """The offenses of ``code`` a client-ready letter can charge: each read in the statute, with
+    its penalty and its level (a charge under any other keeps the letter a draft)."""
+    return [off.id for off in book.jurisdiction(code).offenses
+            if off.basis == "statute" and off.penalty and off.level is not None and not isinstance(off.level, Absent)]
+
+
 def title_name(code: str) -> str:
     name = name_of(code)
     return name[4:] if name.startswith("the ") else name

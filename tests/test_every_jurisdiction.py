@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from drafting.advice import residence_gaps
+from drafting.advice import residence_gaps, statute_offenses
 from drafting.errors import DraftRequired
 from drafting.rules import load_rules
 from helpers import RESEARCH_NOTE, letter, write_case
@@ -79,6 +79,21 @@ def test_a_client_ready_letter_renders_where_every_fact_rests_on_the_statute(tmp
     case = write_case(tmp_path, CASE.format(code=code, stage="investigation", charges="[]"))
     text = letter("advisory", case)
     assert "ATTORNEY REVIEW" not in text and "DRAFT" not in text
+
+
+_READY_CHARGES = [(code, oid) for code in CODES if code != "US" and not residence_gaps(BOOK, code)
+                  for oid in statute_offenses(BOOK, code)]
+
+
+@pytest.mark.parametrize(("code", "offense"), _READY_CHARGES, ids=[o for _, o in _READY_CHARGES])
+def test_every_state_charge_drafting_kinds_lists_renders_client_ready(tmp_path, code, offense):
+    """`drafting kinds` names the state charges a client-ready advisory can carry: each does, at
+    the charged stage, with its penalty and its registration consequence and no review mark."""
+    text = letter("advisory", write_case(tmp_path, CASE.format(code=code, stage="charged",
+                                                               charges=f"[{{offense: {offense}}}]")))
+    off = BOOK.offense(offense)
+    flat = " ".join(text.replace("| [Table Text] ", "").split())
+    assert "ATTORNEY REVIEW" not in text and off.penalty.split(";")[0].split(". ")[0][:50] in flat
 
 
 # A letter without a federal or another state's charge does not state how the state treats

@@ -48,7 +48,7 @@ def kinds(
         _say(f"{kind.name:<13} {kind.summary}")
         _say(f"{'':<13} template: {path} ({origin})")
         _say(f"{'':<13} case sections: {needs}")
-    from ..advice import residence_gaps
+    from ..advice import residence_gaps, statute_offenses
 
     rules = load_rules(loaded_firm.folder(loaded_firm.firm.rules) if loaded_firm else None,
                        attorneys=tuple(a.id for a in loaded_firm.firm.attorneys) if loaded_firm else ())
@@ -60,6 +60,9 @@ def kinds(
     _say("advisories client-ready for residents of: " + (", ".join(ready) or "none yet"))
     _say("advisories drafts only (--draft; `drafting check --gaps` lists what to confirm): "
          + (", ".join(drafts) or "none"))
+    charges = [oid for code in ready for oid in statute_offenses(rules, code)]
+    _say("state charges a client-ready advisory can name (read in the statute, with penalty and level; "
+         "a charge under another keeps the letter a draft): " + (", ".join(charges) or "none yet"))
     _say("preservation items: " + ", ".join(rules.preservation))
 
 

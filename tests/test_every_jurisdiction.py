@@ -186,6 +186,9 @@ READ_BACK = [
         "knowingly gives false information about the place of residence commits a crime of the third degree"]),
     ("NC", "US", "us-2252a-possession", [  # N.C. Gen. Stat. § 14-208.9A(a)(1)-(2)
         "must return it in person to the sheriff within three business days after receiving it"]),
+    ("WA", "US", "us-2252a-possession", [  # RCW 9A.44.140(5): a federal conviction, indefinitely
+        "Washington: Class A felony, a repeat sex or kidnapping offense, or a federal, tribal or out-of-state "
+        "conviction (indefinite): registration until a court grants relief"]),
     ("KS", "US", "us-2252a-possession", [  # K.S.A. 22-4905(b), 22-4903(a)
         "report in person four times each year",
         "a severity level 6 felony on a first conviction, a severity level 5 felony on a second",

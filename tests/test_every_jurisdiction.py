@@ -189,6 +189,11 @@ READ_BACK = [
     ("WA", "US", "us-2252a-possession", [  # RCW 9A.44.140(5): a federal conviction, indefinitely
         "Washington: Class A felony, a repeat sex or kidnapping offense, or a federal, tribal or out-of-state "
         "conviction (indefinite): registration until a court grants relief"]),
+    ("AL", "US", "us-2252a-possession", [  # Ala. Code §§ 15-20A-5(36), 15-20A-3(b): an adult, for life
+        "Alabama: Adult sex offender: registration for life"]),
+    ("VT", "US", "us-2252a-possession", [  # 13 V.S.A. §§ 5401(10)(A)(x), 5407(e)-(f)
+        "Vermont: If no ground for lifetime registration applies: Ten years: registration for 10 years",
+        "If a ground for lifetime registration in the table applies: Lifetime"]),
     ("KS", "US", "us-2252a-possession", [  # K.S.A. 22-4905(b), 22-4903(a)
         "report in person four times each year",
         "a severity level 6 felony on a first conviction, a severity level 5 felony on a second",

@@ -166,6 +166,12 @@ class Composer:
                                verification=_capital(level.verification) + (f" {review}" if review else "")))
         return rows
 
+    def equivalent(self, juris: Jurisdiction, off: Offense):
+        """How ``juris``'s own statute places another jurisdiction's offense, where the letter may
+        say it (read in the statute, or a draft); None: by the out-of-state paragraph."""
+        eq = next((e for e in juris.equivalents if e.offense == off.id), None)
+        return eq if eq is not None and (eq.basis == "statute" or self.draft) else None
+
     def placement(self, juris: Jurisdiction, charge: Charge) -> str:
         """What ``juris`` does with this charge: its tier or level, in words."""
         off = charge.offense
@@ -173,8 +179,8 @@ class Composer:
             at = next((i for i, o in enumerate(juris.offenses) if o.id == off.id), None)
             path = ("offenses", at, "level") if at is not None else ("offenses",)  # a firm's offenses.yaml
             return self._ref_words(juris, off.level, path, charge)
-        eq = next((e for e in juris.equivalents if e.offense == off.id), None)
-        if eq is not None and (eq.basis == "statute" or self.draft):
+        eq = self.equivalent(juris, off)
+        if eq is not None:
             at = ("equivalents", juris.equivalents.index(eq))
             review = self.review(juris.code, eq, *at)
             words = self._ref_words(juris, eq.level, at + ("level",), charge)
@@ -191,7 +197,9 @@ class Composer:
         if ref == "none":
             words = f"Not fixed by the offense (see \u201c{FACT_TITLES['classification']}\u201d below)"
             durations = {_duration(level) for level in juris.levels}
-            if len(juris.levels) > 1 and len(durations) == 1:  # Georgia: every level is for life
+            # Georgia: every level is for life (a shared fixed period may still have lifetime
+            # exceptions outside the levels, as Massachusetts's 20 years does: not said here)
+            if len(juris.levels) > 1 and len(durations) == 1 and all(lv.duration_years is None for lv in juris.levels):
                 marks = [m for i, level in enumerate(juris.levels)
                          if (m := self.review(juris.code, level, "levels", i))]
                 words += f"; registration lasts {durations.pop()} at every level"

@@ -19,7 +19,8 @@ from typing import Iterable
 # "720 ILCS 5/11-20.1", "N.J.S.A. 2C:7-2", "28 C.F.R. Part 72") and the sections after it.
 _SIGNED = re.compile(r"^(?P<code>.*?)\s*(?P<sign>§§?|\barts?\.)\s*(?P<rest>[0-9].*)$")
 _UNSIGNED = re.compile(r"^(?P<code>(?:\d+\s+)?[A-Z][A-Za-z.']*(?:\s+[A-Z][A-Za-z.']*)*)(?P<sign>)\s+(?P<rest>[0-9].*)$")
-_SECTION_NUMBER = re.compile(r"^\s*(?P<num>[0-9][0-9A-Za-z.\-:/]*)")
+# a section number, with the fraction Massachusetts writes after some ("M.G.L. c. 6, § 178F 1/2")
+_SECTION_NUMBER = re.compile(r"^\s*(?P<num>[0-9][0-9A-Za-z.\-:/]*(?:\s[13]/[24](?![0-9]))?)")
 _USC = re.compile(r"^(\d+)\s+U\.S\.C\.$")
 _CFR = re.compile(r"^(\d+)\s+C\.F\.R\.(?:\s+Part)?")
 _CASE = re.compile(r"\bv\.\s|^In re\b|^Matter of\b|^People\b|^State\b")
@@ -30,6 +31,9 @@ _STATE_RULE = re.compile(r"Code Regs\.|Admin\. Code|Admin\. R\.|\bC\.C\.R\.|\bN\
 # M.G.L. c. 6, §§ 178C-178Q), told from a hyphenated section number (Va. Code § 18.2-374.1,
 # N.D.C.C. § 12.1-27.2) by the chapter both ends share.
 _RANGE = re.compile(r"(\d+)(?:\.\d+|[A-Z]+)-\1(?:\.\d+|[A-Z]+)")
+# codes their own courts cite without a section sign
+_CITED_UNSIGNED = re.compile(r"^(?:RCW|N\.J\.S\.A\.|\d+\s+ILCS)$")
+_TO_RANGE = re.compile(r"^\s*([0-9][0-9A-Za-z.\-:]*)(?:\([^)]*\))*\s+to\s+([0-9][0-9A-Za-z.\-:]*)(?:\([^)]*\))*\s*$")
 _BARE_SECTION = re.compile(r"^[0-9][0-9A-Za-z.\-:/]*(?:\(|,|$)")  # "943.04354(3)", not "28 C.F.R. § 72.7"
 _PLURAL = {"§": "§§", "art.": "arts.", "": ""}
 
@@ -73,9 +77,15 @@ def split(citation: str) -> tuple[str, ...]:
             continue
         code, sign = m.group("code").strip() or last, m.group("sign")
         sign = "art." if sign.startswith("art") else sign[:1]  # one section each: "§", "art." or none
+        if sign == "§" and _CITED_UNSIGNED.search(code):
+            sign = ""  # "N.J.S.A. § 2C:7-2" is "N.J.S.A. 2C:7-2", as New Jersey cites it
         last, last_sign = code, sign or ""
         pieces = re.split(r",\s*|\s+and\s+", m.group("rest"))
         for piece in pieces:
+            spanned = _TO_RANGE.match(piece)  # "§§ 54-250 to 54-261": a run of sections, one authority
+            if spanned:
+                out.append(f"{code} {_PLURAL[sign]} {_fold(spanned.group(1))} to {_fold(spanned.group(2))}".strip())
+                continue
             num = _SECTION_NUMBER.match(piece)
             if num:
                 number = _fold(num.group("num"))
@@ -94,6 +104,7 @@ def split(citation: str) -> tuple[str, ...]:
 _NUM = r"[0-9](?:[0-9A-Za-z.\-:]*[0-9A-Za-z])?(?:\([0-9A-Za-z]+\))*"  # never the full stop after it
 _MENTION = re.compile(r"(?:§§?|\barts?\.)\s*" + _NUM + r"(?:(?:,\s*|,?\s+(?:and|or)\s+)" + _NUM + r")*")
 _CODE_BEFORE = re.compile(r"(?:\b\d+\s+U\.S\.C\.|\b\d+\s+C\.F\.R\.|O\.C\.G\.A\.|NMSA 1978,|"
+                          r"\bM\.G\.L\.\s+c\.\s*\d+[A-Z]*,|"
                           r"\b(?:[A-Z][A-Za-z]*\.?\s+){0,3}(?:Code|Law|Stat\.(?:\s+Ann\.)?|Rev\.\s+Stat\.))\s*$")
 _NEW_SENTENCE = re.compile(r"[.;:]\s+[A-Z(]")
 # A code cited without a sign names itself ("RCW 36.28A.230", "730 ILCS 150/3", "N.J.S.A. 2C:7-2").
@@ -200,7 +211,12 @@ def _key(authority: str, counted: bool = False) -> tuple:
         return (5, authority)
     if code.startswith(("Fed. R.", "Fed.R.")):
         return (3, code, num)
-    return (4, bool(_STATE_RULE.search(code)), code, num)  # a state's statutes, then its regulations
+    return (4, bool(_STATE_RULE.search(code)), _natural(code), num)  # a state's statutes, then its regulations
+
+
+def _natural(code: str) -> tuple:
+    """A code's name with its numbers as numbers: "M.G.L. c. 6" before "M.G.L. c. 123A" and "c. 272"."""
+    return tuple((0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.split(r"(\d+)", code) if t)
 
 
 def ordered(citations: Iterable[str]) -> list[str]:

@@ -161,6 +161,27 @@ def test_a_2252a_client_is_told_the_aggravated_felony_list_does_not_name_his_sta
     assert "which the list does not name" not in other
 
 
+def test_a_federal_conviction_the_state_does_not_itself_place_gets_a_conditional_lead(tmp_path):
+    """New Jersey registers a federal conviction only if it is "similar to" a listed offense
+    (N.J.S.A. 2C:7-2(b)(3)): "Because of your conviction, New Jersey law will require you to
+    register" said more than the statute does. Washington places every federal conviction
+    (RCW 9A.44.140(5)): its lead stays plain."""
+    nj = letter("advisory", make(tmp_path / "nj", ["{offense: us-2252a-possession}"], jurisdiction="US", state="NJ",
+                                 stage="convicted"))
+    assert "If New Jersey treats your conviction as one that requires registration (see \u201cConvictions from " \
+           "another jurisdiction\u201d below), New Jersey law will require you to register." in " ".join(nj.split())
+    wa = letter("advisory", make(tmp_path / "wa", ["{offense: us-2252a-possession}"], jurisdiction="US", state="WA",
+                                 stage="convicted"))
+    assert "Because of your conviction, Washington law will require you to register." in wa
+
+
+def test_the_child_pornography_clause_is_not_offered_to_an_enticement_client(tmp_path):
+    """8 U.S.C. § 1101(a)(43)(I) is about child pornography: a § 2422(b) client got it and nothing
+    on his own offense; he keeps the advice to see an immigration lawyer."""
+    text = draft(tmp_path, ["{offense: us-2422b-enticement}"], jurisdiction="US", state="US", stage="charged")
+    assert "1101(a)(43)(I)" not in text and "immigration lawyer" in text
+
+
 def test_a_convicted_client_is_told_to_register_on_time(tmp_path):
     text = draft(tmp_path, ["{offense: ny-pl-263.16-possession}"], jurisdiction="NY", state="NY", stage="convicted")
     todo = section(text, "What you should do now")
@@ -329,6 +350,20 @@ def test_sections_numbered_past_nine_after_the_dot_count_on():
                     "N.C. Gen. Stat. § 14-208.6"]) == [
         "N.C. Gen. Stat. § 14-208.6", "N.C. Gen. Stat. § 14-208.6A", "N.C. Gen. Stat. § 14-208.9A",
         "N.C. Gen. Stat. § 14-208.10"]
+
+
+def test_massachusetts_chapters_sort_as_numbers_and_keep_their_fractional_sections():
+    """M.G.L. c. 6 before c. 123A and c. 272 (they sorted as text); § 178F 1/2 is its own section
+    (it was folded into § 178F); a chapter named before the sign is that chapter's."""
+    from drafting.authorities import mentioned, split
+
+    assert split("M.G.L. c. 6, §§ 178F 1/2, 178G") == ("M.G.L. c. 6, § 178F 1/2", "M.G.L. c. 6, § 178G")
+    assert ordered(["M.G.L. c. 272, § 29C", "M.G.L. c. 6, § 178F 1/2", "M.G.L. c. 123A, § 1", "M.G.L. c. 6, § 178F",
+                    "Haw. Rev. Stat. §§ 846E-1 to 846E-13", "N.J.S.A. § 2C:7-2(a)", "N.J.S.A. 2C:7-2"]) == [
+        "Haw. Rev. Stat. §§ 846E-1 to 846E-13", "M.G.L. c. 6, § 178F", "M.G.L. c. 6, § 178F 1/2",
+        "M.G.L. c. 123A, § 1", "M.G.L. c. 272, § 29C", "N.J.S.A. 2C:7-2"]
+    assert mentioned("sealed under M.G.L. c. 276, § 100A or § 100B.", "M.G.L. c. 6, § 178G") == (
+        "M.G.L. c. 276, § 100A", "M.G.L. c. 276, § 100B")
 
 
 def test_every_form_of_citation_is_one_authority_per_section():

@@ -73,6 +73,31 @@ def test_every_section_the_letter_names_is_among_its_authorities(tmp_path, code)
         assert not re.findall(r"^\[Authority\] [0-9][0-9A-Za-z.\-:]*(?:\(|$)", text, re.M), (code, stage)
 
 
+def _citations(j):
+    yield from (level.citation for level in j.levels)
+    yield from (getattr(j.facts, n).citation for n in type(j.facts).model_fields
+                if hasattr(getattr(j.facts, n), "citation"))
+    yield from (f.citation for f in j.facts.extra)
+    for off in j.offenses:
+        yield from filter(None, (off.citation, off.penalty_citation))
+    yield from (e.citation for e in j.equivalents)
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_every_citation_yields_authorities_and_nothing_else(code):
+    """A citation holds authorities only: "(Tier I offense, offense committed on or after July 1,
+    2006)" made "Va. Code § 2006" an authority, "(... section number supplied by West)" printed a
+    research note to the client, "ch. 97, subchs. H and I, incl. §§" made four junk entries."""
+    from drafting.authorities import split
+
+    for citation in _citations(BOOK.jurisdiction(code)):
+        for authority in split(citation):
+            assert authority.count("(") == authority.count(")"), (code, authority)
+            assert not re.search(r"\b(incl|supplied|offense|committed|section number|as of|subchs?)\b",
+                                 authority, re.I), (code, authority)
+            assert not re.search(r"§ (?:19|20)\d\d$", authority), (code, authority)  # a year, not a section
+
+
 @pytest.mark.parametrize("code", [c for c in CODES if not residence_gaps(BOOK, c)])
 def test_a_client_ready_letter_renders_where_every_fact_rests_on_the_statute(tmp_path, code):
     # no charges: the letter then needs only the jurisdiction's own facts

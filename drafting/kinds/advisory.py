@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ..advice import (
     FEDERAL_EXTRAS,
     FEDERAL_FACTS,
@@ -17,6 +19,7 @@ from ..context_schema import boolean, enum, list_of, rec, text
 from ..environment import record
 from ..errors import DraftRequired
 from ..jurisdictions import NAMES, name_of
+from ..rule_models import FACT_TITLES
 from ..statutes import matches, offenses_for
 from .base import FILL_IN, Inputs, Kind, Letter, charge_schema, common_context, common_schema
 
@@ -25,6 +28,8 @@ _IF = {
     "charged": "If you were convicted of an offense that requires registration",
     "convicted": "Because of your conviction",
 }
+# 18 U.S.C. §§ 2251, 2251A, 2252, 2252A: the offenses "relating to child pornography"
+_PORNOGRAPHY = re.compile(r"^18 U\.S\.C\. § 225[12]A?\b")
 # A conviction the case lists no charge for: whether it requires registration is not known here.
 _IF_NO_CHARGES = "If your conviction is for an offense that requires registration"
 
@@ -124,9 +129,15 @@ def _row(c: Composer, ch: Charge):
     return record(f"charges[{ch.index}]", **values, penalty=penalty, registration="\n".join(lines))
 
 
-def _lead(c: Composer, law: str) -> str:
+def _lead(c: Composer, law: str, placed_by: str | None = None) -> str:
+    """``placed_by``: the state whose treatment of another jurisdiction's conviction decides."""
     verb = "will" if c.convicted else "would"
     condition = _IF_NO_CHARGES if c.convicted and not c.advice.rows else _IF[c.stage]
+    if placed_by is not None:
+        see = f"(see \u201c{FACT_TITLES['out_of_state']}\u201d below)"
+        condition = (f"If {placed_by} treats your conviction as one that requires registration {see}"
+                     if c.convicted else
+                     f"{_IF[c.stage]}, and {placed_by} treated the conviction as one that requires registration {see}")
     return f"{condition}, {law} {verb} require you to register. These are its rules."
 
 
@@ -146,11 +157,16 @@ def _state_section(c: Composer, state, charges: list[Charge]):
     if any(ch.offense is not None and ch.offense.jurisdiction != state.code for ch in charges):
         paragraphs.append(c.fact(state, "out_of_state"))
     paragraphs += [c.fact(state, extra.id) for extra in state.facts.extra]
-    if state.scheme == "level" and not c.convicted:
-        paragraphs.insert(1, c.plain(None, "Because the level is decided case by case, not by the offense alone, "
-                                     "what is presented when it is decided matters. We will prepare for that step "
-                                     "with you."))
-    return _section(f"{name} registration", _lead(c, f"{name} law"), paragraphs,
+    if state.scheme == "level":
+        when = "If your level has not been decided yet, what" if c.convicted else \
+            "Because the level is decided case by case, not by the offense alone, what"
+        paragraphs.insert(1, c.plain(None, f"{when} is presented when it is decided matters. We will prepare for "
+                                     "that step with you."))
+    # a federal or another state's charge the state's statute does not itself place: conditional
+    unplaced = any(ch.offense is not None and ch.offense.jurisdiction != state.code
+                   and c.equivalent(state, ch.offense) is None for ch in charges)
+    lead = _lead(c, f"{name} law", placed_by=name if unplaced else None)
+    return _section(f"{name} registration", lead, paragraphs,
                     levels=c.level_rows(state), level_heading=_level_heading(state.scheme))
 
 
@@ -189,7 +205,11 @@ def _other_consequences(c: Composer, charges: list[Charge]):
                   "States and to return after travel abroad. Before any plea, get advice from an immigration "
                   "lawyer; we can refer you to one.")
     paragraphs.append(c.plain("Immigration", advice))
-    paragraphs.append(c.fact(us, "immigration", label=""))
+    # the aggravated-felony clause it states is the child-pornography one: not for a client whose
+    # charges are all federal offenses outside it (enticement, § 2425)
+    if not charges or any(ch.offense is None or ch.offense.jurisdiction != "US"
+                          or _PORNOGRAPHY.match(ch.offense.statute) for ch in charges):
+        paragraphs.append(c.fact(us, "immigration", label=""))
     if any(ch.offense is not None and ch.offense.statute.startswith("18 U.S.C. § 2252A") for ch in charges):
         what = "conviction" if c.convicted else "charge"
         yours = f"One of your {what}s is" if len(charges) > 1 else f"Your {what} is"

@@ -81,7 +81,10 @@ def split(citation: str) -> tuple[str, ...]:
             sign = ""  # "N.J.S.A. § 2C:7-2" is "N.J.S.A. 2C:7-2", as New Jersey cites it
         last, last_sign = code, sign or ""
         pieces = re.split(r",\s*|\s+and\s+", m.group("rest"))
-        for piece in pieces:
+        dotted = bool(re.search(r"[0-9][.\-:][0-9]", pieces[0]))
+        for n, piece in enumerate(pieces):
+            if n and dotted and _SUBDIVISION.match(piece):
+                continue  # "§ 301.45(3)(b)1., 1m.": a subdivision, not a section 1m
             spanned = _TO_RANGE.match(piece)  # "§§ 54-250 to 54-261": a run of sections, one authority
             if spanned:
                 out.append(f"{code} {_PLURAL[sign]} {_fold(spanned.group(1))} to {_fold(spanned.group(2))}".strip())
@@ -112,6 +115,29 @@ _UNSIGNED_MENTION = re.compile(r"(?:\bRCW|\bN\.J\.S\.A\.|\b\d+\s+ILCS)\s+[0-9](?
                                r"(?:\([0-9A-Za-z]+\))*")
 
 
+# "Title 21, § 843.5", "chapter 276, § 100A": a title or chapter named before the sign, and the
+# title or chapter part of a code ("Okla. Stat. tit. 57", "M.G.L. c. 6")
+_PART_BEFORE = re.compile(r"\b(?:[Tt]itle|tit\.|[Cc]hapter|ch\.)\s+(\d+[A-Z]?),?\s*$")
+_PART_OF_CODE = re.compile(r"\b(tit\.|c\.|ch\.)\s*\d+[A-Z]?")
+
+
+def _first_items(mention: str) -> str:
+    """A list of sections keeps only items shaped like its first: in "§ 301.45(3)(b)1., 1m." the
+    "1m." is a subdivision, not a section 1m."""
+    head, *rest = re.split(r"(,\s*|,?\s+(?:and|or)\s+)", mention)
+    kept = [head]
+    dotted = bool(re.search(r"[0-9][.\-:][0-9]", head))
+    for sep, item in zip(rest[::2], rest[1::2], strict=True):
+        if dotted and _SUBDIVISION.match(item):
+            break
+        kept += [sep, item]
+    return "".join(kept)
+
+
+# after a section numbered with a dot or hyphen, "1.", "1m.", "2t" are its subdivisions (Wisconsin)
+_SUBDIVISION = re.compile(r"^\s*\d{1,2}[a-z]{0,2}\.?\s*$")
+
+
 def names_a_section(text: str) -> bool:
     """Whether ``text`` may name a section in passing (worth asking ``mentioned``)."""
     return "\u00a7" in text or "art." in text or _UNSIGNED_MENTION.search(text) is not None
@@ -136,6 +162,16 @@ def mentioned(text: str, citation: str = "", codes: tuple[str, ...] = ()) -> tup
     for m in _MENTION.finditer(text):
         before = text[end:m.start()]
         named = _CODE_BEFORE.search(before)
+        part = _PART_BEFORE.search(before)
+        if named is None and part is not None:  # "Title 21, § 843.5": that title of the code, if it has titles
+            base = code or own
+            marker = _PART_OF_CODE.search(base)
+            code = base[:marker.start()] + f"{marker.group(1)} {part.group(1)}" + base[marker.end():] \
+                if marker is not None and marker.group(1).startswith(part.group(0)[:1].lower()) else ""
+            end = m.end()
+            if code:
+                out.extend(split(f"{code} {_first_items(m.group(0))}"))
+            continue
         if named is not None:
             code = named.group(0).strip()
             code = next((k for k in known if k.lower() == code.lower() or k.lower().endswith(" " + code.lower())),
@@ -144,7 +180,7 @@ def mentioned(text: str, citation: str = "", codes: tuple[str, ...] = ()) -> tup
             code = own
         end = m.end()
         if code:
-            out.extend(split(f"{code} {m.group(0)}"))
+            out.extend(split(f"{code} {_first_items(m.group(0))}"))
     for m in _UNSIGNED_MENTION.finditer(text):
         out.extend(split(m.group(0)))
     return tuple(out)

@@ -366,6 +366,22 @@ def test_massachusetts_chapters_sort_as_numbers_and_keep_their_fractional_sectio
         "M.G.L. c. 276, § 100A", "M.G.L. c. 276, § 100B")
 
 
+def test_a_title_or_chapter_named_before_the_sign_is_that_title_or_chapter():
+    """Oklahoma's facts name "Title 21, § 843.5": it was listed as "Okla. Stat. tit. 57, § 843.5",
+    a law that does not exist; a code without titles lists nothing rather than a guess. Wisconsin's
+    "§ 301.45(3)(b)1., 1m." is one section (it listed "Wis. Stat. § 1m")."""
+    from drafting.authorities import mentioned, split
+
+    assert mentioned("crimes (Title 21, § 843.5, and §§ 885 and 1123). See § 583.", "Okla. Stat. tit. 57, § 582.5") == (
+        "Okla. Stat. tit. 21, § 843.5", "Okla. Stat. tit. 21, § 885", "Okla. Stat. tit. 21, § 1123",
+        "Okla. Stat. tit. 57, § 583")
+    assert mentioned("under chapter 276, § 100A", "Cal. Penal Code § 290") == ()
+    assert mentioned("under § 301.45(3)(b)1., 1m. and (5)", "Wis. Stat. § 301.45(2)") == ("Wis. Stat. § 301.45",)
+    assert split("Wis. Stat. § 301.45(2)(f), (3)(b)1., 1m.") == ("Wis. Stat. § 301.45",)
+    assert split("Okla. Stat. tit. 57, §§ 582.1, 584(O)(1)-(2)") == ("Okla. Stat. tit. 57, § 582.1",
+                                                                   "Okla. Stat. tit. 57, § 584")
+
+
 def test_every_form_of_citation_is_one_authority_per_section():
     """Texas articles, codes cited without "§" (RCW, ILCS, N.J.S.A.), a part that omits its
     code after ";", a range: each section once, subsections folded, as "§" citations are."""

@@ -70,7 +70,7 @@ def test_every_section_the_letter_names_is_among_its_authorities(tmp_path, code)
         text = letter("advisory", _case(tmp_path / stage, code, stage), draft=True)
         assert unlisted_sections(text) == [], (code, stage)
         # each authority names its code: never a bare "943.04354(3)"
-        assert not re.findall(r"^\[Authority\] [0-9][0-9A-Za-z.\-:]*(?:\(|$)", text, re.M), (code, stage)
+        assert not re.findall(r"^\[Authority\] (?:§+ )?[0-9][0-9A-Za-z.\-:]*(?:\(|$)", text, re.M), (code, stage)
 
 
 def _citations(j):

@@ -29,8 +29,18 @@ def test_flat_fee_costs_deposit_and_exclusions(tmp_path):
     assert "flat fee of $25,000.00" in text
     assert "deposit of $5,000.00" in text
     assert "1. an appeal or writ proceeding" in text
-    assert "2. advice on immigration consequences" in text
+    # Padilla v. Kentucky: plea advice on deportation cannot be excluded; immigration proceedings can
+    assert "2. representation in immigration proceedings (before any plea we will still tell you whether it " \
+           "risks deportation" in " ".join(text.split())
+    assert "advice on immigration consequences" not in text
     assert "civil forfeiture" not in text
+
+
+def test_a_convicted_clients_immigration_exclusion_promises_no_plea_advice(tmp_path):
+    text = letter("engagement", make(tmp_path, stage="convicted", more="  excluded: [immigration]\n"))
+    flat = " ".join(text.split())
+    assert "representation in immigration proceedings (we can refer you to an immigration lawyer)" in flat
+    assert "before any plea" not in flat
 
 
 def test_hourly_fee_with_retainer(tmp_path):

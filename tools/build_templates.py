@@ -603,9 +603,9 @@ def _preservation_isp(doc):
          "As a cable operator, you may disclose subscriber information under a court order, "
          "with notice to the subscriber (47 U.S.C. \u00a7 551(c)(2)(B)). Federal law requires a "
          "cable operator to destroy personally identifiable information once it is no longer "
-         "needed, unless a request or court order for access to it is pending (47 U.S.C. "
-         "\u00a7 551(e)). We intend to seek such an order, and ask that you keep these records "
-         "until it is served.")
+         "needed, unless the subscriber's own request for access to it (47 U.S.C. \u00a7 551(d)) "
+         "or a court order for access to it is pending (47 U.S.C. \u00a7 551(e)). We intend to "
+         "seek a court order for these records, and ask that you keep them until it is served.")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if request.asks_cgnat %}")
     para(doc, "Normal",

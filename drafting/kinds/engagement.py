@@ -12,12 +12,17 @@ from .base import FILL_IN, Inputs, Kind, Letter, common_context, common_schema, 
 
 # Matters a defense engagement does not cover unless agreed in writing; ids are what a
 # case file's `excluded:` lists, labels are how the letter says them.
+# after a conviction no plea is ahead: the exclusion says only what it excludes
+_AFTER_CONVICTION = {"immigration": "representation in immigration proceedings (we can refer you to an immigration "
+                                    "lawyer)"}
 EXCLUSIONS = {
     "appeal": "an appeal or writ proceeding",
     "post-conviction": "post-conviction relief, such as habeas corpus or a motion to vacate",
     "probation-violation": "probation, parole or supervised-release violation proceedings",
     "forfeiture": "civil or administrative forfeiture proceedings",
-    "immigration": "advice on immigration consequences or representation in immigration proceedings",
+    "immigration": ("representation in immigration proceedings (before any plea we will still tell you whether "
+                    "it risks deportation, as Padilla v. Kentucky, 559 U.S. 356 (2010), requires, and refer you to "
+                    "an immigration lawyer)"),
     "registration-relief": "petitions to end or reduce sex-offender registration",
     "civil": "civil lawsuits, including claims by alleged victims",
 }
@@ -66,7 +71,7 @@ def build(inputs: Inputs) -> list[Letter]:
         if ex not in EXCLUSIONS:
             raise UnknownIdError(what="exclusion", value=ex, known=list(EXCLUSIONS),
                                  **inputs.loaded.where("engagement", "excluded", i))
-        labels.append(EXCLUSIONS[ex])
+        labels.append(_AFTER_CONVICTION.get(ex, EXCLUSIONS[ex]) if case.matter.stage == "convicted" else EXCLUSIONS[ex])
     fee = eng.fee
     matter = case.matter
     jurisdiction = matter.jurisdiction

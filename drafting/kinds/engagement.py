@@ -157,7 +157,8 @@ SCHEMA = rec(
                 rate=money(when=When("type", ("hourly",))),
                 retainer=money(when=When("type", ("hourly",)))),
         costs_deposit=money(optional=True),
-        excluded=list_of(enum(*EXCLUSIONS.values(), samples=tuple(EXCLUSIONS.values())[:1]),
+        excluded=list_of(enum(*EXCLUSIONS.values(), *_AFTER_CONVICTION.values(),
+                              samples=tuple(EXCLUSIONS.values())[:1]),
                          doc='labels, e.g. "an appeal", "civil forfeiture proceedings" '
                              '(default: all standard exclusions)'),
         appeal_excluded=boolean(doc="`appeal` is among the exclusions (the letter says what the firm still "

@@ -224,8 +224,12 @@ preservation:
 
 @pytest.mark.parametrize("attention,salutation", [
     ("Legal Response Center", "To the Legal Response Center:"),
-    ("AUSA Daniel Okoye", "Dear AUSA Daniel Okoye:"),
-    ("ADA Priya Raman, Special Victims Bureau", "Dear ADA Priya Raman:"),
+    # a title before the name goes with the surname, as a letter would write it
+    ("AUSA Daniel Okoye", "Dear AUSA Okoye:"),
+    ("ADA Priya Raman, Special Victims Bureau", "Dear ADA Raman:"),
+    ("Special Agent Maria Lopez", "Dear Special Agent Lopez:"),
+    ("Det. Ito", "Dear Det. Ito:"),
+    ("Jane Doe", "Dear Jane Doe:"),  # no title: the name as given (its form of address is unknown)
     ("Custodian of Records", "To the Custodian of Records:"),
 ])
 def test_a_letter_to_the_attention_of_someone_is_addressed_to_them(tmp_path, attention, salutation):

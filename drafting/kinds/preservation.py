@@ -151,7 +151,16 @@ def salutation(kind: str, attention: str | None) -> str:
     if _OFFICE_WORDS.search(addressee):
         article = "" if addressee.lower().startswith("the ") else "the "
         return f"To {article}{addressee}:"
+    titled = _TITLE.match(addressee)
+    if titled and len(addressee.split()) > 2:  # "ADA Priya Raman" -> "Dear ADA Raman:"
+        return f"Dear {titled.group(1)} {addressee.split()[-1]}:"
     return f"Dear {addressee}:"
+
+
+# a title written before the name in an attention line: the salutation keeps it with the surname
+_TITLE = re.compile(r"^((?:Special Agent|Senior Special Agent|SAUSA|AUSA|ADA|DDA|ASA|DA|Det\.|Detective|SA|Agent|"
+                    r"Officer|Sgt\.|Sergeant|Lt\.|Lieutenant|Capt\.|Captain|Inspector|Investigator|Mr\.|Ms\.|"
+                    r"Mrs\.|Dr\.))\s+\S")
 
 
 def _unique_sorted(observations):

@@ -634,8 +634,8 @@ def _preservation_government(doc):
          "any loss can occur, that the defense regards these materials as significant and asks "
          "that they be kept.")
     para(doc, "Normal",
-         "This includes the records of any software used to detect file-sharing activity: its "
-         "name, version, configuration, logs, and testing."
+         "Those materials include the records of any software used to detect file-sharing "
+         "activity: its name, version, configuration, logs, and testing."
          "{% if request.authority.ninth_circuit %} The denial of discovery about such "
          "software has been held an abuse of discretion (*United States v. Budziak*, 697 F.3d "
          "1105 (9th Cir. 2012)).{% endif %}")

@@ -539,8 +539,9 @@ def preservation():
 def _preservation_purpose(doc):
     para(doc, "Normal",
          "{% if request.identify_client %}This firm represents {{ client.name }}"
-         '{% if matter.stage == "investigation" %} in connection with a pending investigation'
-         "{% if matter.agency %} ({{ matter.agency }}){% endif %}"
+         '{% if matter.stage == "investigation" %} in connection with '
+         "{% if matter.agency and request.recipient.name == matter.agency %}your pending investigation"
+         "{% else %}a pending investigation{% if matter.agency %} ({{ matter.agency }}){% endif %}{% endif %}"
          "{% else %} in {{ matter.reference_prose }}{% endif %}."
          "{% else %}We write on behalf of a client of this firm.{% endif %} We ask you to "
          "preserve, and not to destroy, alter, or overwrite, the records described below for the "
@@ -684,8 +685,10 @@ def _preservation_request_or_notice_and_deadline(doc):
     # Hospital v. Superior Court, 20 Cal. 4th 464 (1999)).
     tag(doc, '{%p if request.recipient.kind == "agency" or request.recipient.kind == "prosecutor" %}')
     para(doc, "Normal",
-         "This letter gives you notice that these records are relevant to a pending criminal "
-         "matter. Destroying or altering relevant evidence after such notice may be treated as "
+         "This letter gives you notice that these records are relevant to "
+         '{% if matter.stage == "investigation" %}a criminal investigation and to any prosecution '
+         "that follows it{% else %}a pending criminal case{% endif %}. Destroying or altering "
+         "relevant evidence after such notice may be treated as "
          "spoliation of evidence, and a court may impose consequences for it.")
     tag(doc, "{%p else %}")
     para(doc, "Normal",

@@ -244,7 +244,7 @@ def _engagement_fees(doc):
 
 
 def _engagement_trust(doc):
-    heading(doc, "Advance payments held in trust")
+    heading(doc, "Advance payments and the trust account")
     tag(doc, '{%p if engagement.fee.type == "hourly" %}')
     para(doc, "Normal",
          "We will deposit your advance retainer"

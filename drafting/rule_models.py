@@ -128,7 +128,7 @@ FACT_TITLES = {
     "change_reporting": "Reporting changes",
     "verification": "Verification",
     "moving_and_visiting": "Moving and visiting",
-    "restrictions": "Where you may live and work",
+    "restrictions": "Where you may live, work and go",
     "public_registry": "The public registry",
     "relief": "Ending registration",
     "failure_to_register": "Failing to register",

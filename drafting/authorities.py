@@ -32,7 +32,8 @@ _STATE_RULE = re.compile(r"Code Regs\.|Admin\. Code|Admin\. R\.|\bC\.C\.R\.|\bN\
 # N.D.C.C. § 12.1-27.2) by the chapter both ends share.
 _RANGE = re.compile(r"(\d+)(?:\.\d+|[A-Z]+)-\1(?:\.\d+|[A-Z]+)")
 # codes their own courts cite without a section sign
-_CITED_UNSIGNED = re.compile(r"^(?:RCW|N\.J\.S\.A\.|\d+\s+ILCS)$")
+_UNSIGNED_CODES = r"RCW|N\.J\.S\.A\.|\d+\s+ILCS"
+_CITED_UNSIGNED = re.compile(rf"^(?:{_UNSIGNED_CODES})$")
 _TO_RANGE = re.compile(r"^\s*([0-9][0-9A-Za-z.\-:]*)(?:\([^)]*\))*\s+to\s+([0-9][0-9A-Za-z.\-:]*)(?:\([^)]*\))*\s*$")
 _BARE_SECTION = re.compile(r"^[0-9][0-9A-Za-z.\-:/]*(?:\(|,|$)")  # "943.04354(3)", not "28 C.F.R. § 72.7"
 _PLURAL = {"§": "§§", "art.": "arts.", "": ""}
@@ -81,9 +82,8 @@ def split(citation: str) -> tuple[str, ...]:
             sign = ""  # "N.J.S.A. § 2C:7-2" is "N.J.S.A. 2C:7-2", as New Jersey cites it
         last, last_sign = code, sign or ""
         pieces = re.split(r",\s*|\s+and\s+", m.group("rest"))
-        dotted = bool(re.search(r"[0-9][.\-:][0-9]", pieces[0]))
         for n, piece in enumerate(pieces):
-            if n and dotted and _SUBDIVISION.match(piece):
+            if n and _subdivision_of(pieces[0], piece):
                 continue  # "§ 301.45(3)(b)1., 1m.": a subdivision, not a section 1m
             spanned = _TO_RANGE.match(piece)  # "§§ 54-250 to 54-261": a run of sections, one authority
             if spanned:
@@ -111,7 +111,7 @@ _CODE_BEFORE = re.compile(r"(?:\b\d+\s+U\.S\.C\.|\b\d+\s+C\.F\.R\.|O\.C\.G\.A\.|
                           r"\b(?:[A-Z][A-Za-z]*\.?\s+){0,3}(?:Code|Law|Stat\.(?:\s+Ann\.)?|Rev\.\s+Stat\.))\s*$")
 _NEW_SENTENCE = re.compile(r"[.;:]\s+[A-Z(]")
 # A code cited without a sign names itself ("RCW 36.28A.230", "730 ILCS 150/3", "N.J.S.A. 2C:7-2").
-_UNSIGNED_MENTION = re.compile(r"(?:\bRCW|\bN\.J\.S\.A\.|\b\d+\s+ILCS)\s+[0-9](?:[0-9A-Za-z.\-:/]*[0-9A-Za-z])?"
+_UNSIGNED_MENTION = re.compile(rf"\b(?:{_UNSIGNED_CODES})\s+[0-9](?:[0-9A-Za-z.\-:/]*[0-9A-Za-z])?"
                                r"(?:\([0-9A-Za-z]+\))*")
 
 
@@ -126,9 +126,8 @@ def _first_items(mention: str) -> str:
     "1m." is a subdivision, not a section 1m."""
     head, *rest = re.split(r"(,\s*|,?\s+(?:and|or)\s+)", mention)
     kept = [head]
-    dotted = bool(re.search(r"[0-9][.\-:][0-9]", head))
     for sep, item in zip(rest[::2], rest[1::2], strict=True):
-        if dotted and _SUBDIVISION.match(item):
+        if _subdivision_of(head, item):
             break
         kept += [sep, item]
     return "".join(kept)
@@ -136,6 +135,20 @@ def _first_items(mention: str) -> str:
 
 # after a section numbered with a dot or hyphen, "1.", "1m.", "2t" are its subdivisions (Wisconsin)
 _SUBDIVISION = re.compile(r"^\s*\d{1,2}[a-z]{0,2}\.?\s*$")
+
+
+def _subdivision_of(first: str, item: str) -> bool:
+    """Whether ``item``, listed after the section ``first``, is one of its subdivisions."""
+    return bool(re.search(r"[0-9][.\-:][0-9]", first)) and _SUBDIVISION.match(item) is not None
+
+
+def _in_part(code: str, part: re.Match) -> str:
+    """``code`` with its title or chapter replaced by the one ``part`` names ("Okla. Stat. tit. 57"
+    and "Title 21," -> "Okla. Stat. tit. 21"); empty when the code has no such part to replace."""
+    marker = _PART_OF_CODE.search(code)
+    if marker is None or not marker.group(1).startswith(part.group(0)[:1].lower()):
+        return ""
+    return code[:marker.start()] + f"{marker.group(1)} {part.group(1)}" + code[marker.end():]
 
 
 def names_a_section(text: str) -> bool:
@@ -162,17 +175,10 @@ def mentioned(text: str, citation: str = "", codes: tuple[str, ...] = ()) -> tup
     for m in _MENTION.finditer(text):
         before = text[end:m.start()]
         named = _CODE_BEFORE.search(before)
-        part = _PART_BEFORE.search(before)
-        if named is None and part is not None:  # "Title 21, § 843.5": that title of the code, if it has titles
-            base = code or own
-            marker = _PART_OF_CODE.search(base)
-            code = base[:marker.start()] + f"{marker.group(1)} {part.group(1)}" + base[marker.end():] \
-                if marker is not None and marker.group(1).startswith(part.group(0)[:1].lower()) else ""
-            end = m.end()
-            if code:
-                out.extend(split(f"{code} {_first_items(m.group(0))}"))
-            continue
-        if named is not None:
+        part = _PART_BEFORE.search(before) if named is None else None
+        if part is not None:  # "Title 21, § 843.5": that title of the code, if it has titles
+            code = _in_part(code or own, part)
+        elif named is not None:
             code = named.group(0).strip()
             code = next((k for k in known if k.lower() == code.lower() or k.lower().endswith(" " + code.lower())),
                         code)
@@ -205,6 +211,7 @@ def _number_key(number: str, decimal: bool = True) -> tuple:
     return tuple(out)
 
 
+@functools.lru_cache(maxsize=4096)  # asked twice for each authority a letter lists
 def _group(authority: str) -> tuple[str, str, str] | None:
     """``(code, whole number, fraction)`` of a section numbered with a dot (290.012), else None."""
     m = _parts(authority)

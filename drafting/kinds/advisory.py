@@ -210,10 +210,9 @@ def _other_consequences(c: Composer, charges: list[Charge]):
     if not charges or any(ch.offense is None or ch.offense.jurisdiction != "US"
                           or _PORNOGRAPHY.match(ch.offense.statute) for ch in charges):
         paragraphs.append(c.fact(us, "immigration", label=""))
-    if any(ch.offense is not None and ch.offense.statute.startswith("18 U.S.C. § 2252A") for ch in charges):
+    under = sum(1 for ch in charges if ch.offense is not None and ch.offense.statute.startswith("18 U.S.C. § 2252A"))
+    if under:
         what = "conviction" if c.convicted else "charge"
-        under = sum(1 for ch in charges
-                    if ch.offense is not None and ch.offense.statute.startswith("18 U.S.C. § 2252A"))
         yours = (f"Your {what} is" if len(charges) == 1 else f"Your {what}s are" if under == len(charges)
                  else f"One of your {what}s is" if under == 1 else f"Some of your {what}s are")
         paragraphs.append(c.plain("", f"{yours} under 18 U.S.C. § 2252A, which the list does not name. It does "
